@@ -1,0 +1,98 @@
+"""Configuration classes, read from the environment (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def dev_secret_key() -> str:
+    """Return the development secret, generated once and kept in ``instance/``."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Development defaults: SQLite file and secret kept under ``instance/``."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # else dev_secret_key() at start-up
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'lms.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("LMS_SQLITE_BUSY_TIMEOUT_MS", "30000"))
+    STORAGE_DIR = os.environ.get("LMS_STORAGE_DIR") or str(INSTANCE_DIR / "storage")
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = int(os.environ.get("LMS_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("LMS_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SESSION_IDLE_MINUTES = int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "15"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("LMS_SESSION_ABSOLUTE_HOURS", "12"))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    ORG_NAME = os.environ.get("LMS_ORG_NAME", "Tỉnh Thanh Hóa")
+    PUBLIC_BASE_URL = os.environ.get("LMS_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_SERVER = os.environ.get("LMS_SMTP_HOST")
+    MAIL_PORT = int(os.environ.get("LMS_SMTP_PORT", "25"))
+    MAIL_SENDER = os.environ.get("LMS_MAIL_SENDER", "lms@thanhhoa.gov.vn")
+
+
+class TestConfig(Config):
+    """Tests: database from ``LMS_TEST_DATABASE_URL`` (else a SQLite file the fixture makes)."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast hashes keep the suite quick
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without ``SECRET_KEY`` and ``DATABASE_URL``."""
+
+    SESSION_COOKIE_SECURE = _env_bool("LMS_SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    def __init__(self) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"ProductionConfig needs the environment variables: {', '.join(missing)}")
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+def config_from_env() -> type[Config] | Config:
+    """Pick the configuration named by ``LMS_CONFIG`` (development by default)."""
+    name = os.environ.get("LMS_CONFIG", "development").lower()
+    if name == "production":
+        return ProductionConfig()
+    if name == "testing":
+        return TestConfig
+    return Config

@@ -1,0 +1,71 @@
+"""Hệ thống quản lý học tập (LMS) cho cán bộ, công chức tỉnh Thanh Hóa: the app factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_env, dev_secret_key
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: type[Config] | Config | dict | None = None) -> Flask:
+    """Build the application.
+
+    :param config: a config class or object, or a mapping of overrides on top of the
+        environment's configuration; ``None`` reads ``LMS_CONFIG`` from the environment
+    """
+    app = Flask(__name__)
+    _load_config(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from lms.cli import register_cli
+    from lms.core import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    register_cli(app)
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    return app
+
+
+def _load_config(app: Flask, config) -> None:
+    if isinstance(config, dict):
+        app.config.from_object(config_from_env())
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_from_env())
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = dev_secret_key()
+
+
+def _init_extensions(app: Flask) -> None:
+    from lms.auth.session import init_login
+    from lms.core.database import init_database
+    from lms.core.i18n import init_babel
+    from lms.extensions import csrf, db, limiter, migrate
+
+    import lms.models  # noqa: F401  (every model registered before the mappers configure)
+
+    db.init_app(app)
+    # Batch mode lets Alembic alter SQLite tables; compare_type keeps both databases alike.
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    init_babel(app)
+    init_database(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.auth.views import bp as auth_bp
+    from lms.core.views import bp as core_bp
+    from lms.org.views import bp as org_bp
+
+    for blueprint in (core_bp, auth_bp, org_bp):
+        app.register_blueprint(blueprint)

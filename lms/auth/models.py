@@ -1,0 +1,110 @@
+"""People and their accounts: every member of staff is a user; roles are granted on units."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.core.models import TimestampMixin, UTCDateTime
+from lms.core.text import full_name, name_sort_string, nfc, search_key
+from lms.extensions import db
+from lms.org.models import OrgUnit, Posting
+
+CATEGORIES = ("can_bo", "cong_chuc", "vien_chuc", "hop_dong")
+GENDERS = ("nam", "nu")
+ROLES = ("trainer", "hr", "admin")
+
+
+def new_session_token() -> str:
+    """A fresh random token; changing it ends every session of the user."""
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A member of staff and their account.
+
+    The name is stored as họ, tên đệm, tên; ``full_name``, ``name_key`` (search) and
+    ``sort_key`` (Vietnamese order) are derived from them by :meth:`set_name`.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"category IS NULL OR category IN {CATEGORIES}", name="category"),
+        CheckConstraint(f"gender IS NULL OR gender IN {GENDERS}", name="gender"),
+        Index("ix_users_unit_sort", "unit_id", "sort_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_code: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ho: Mapped[str] = mapped_column(String(60))
+    ten_dem: Mapped[str] = mapped_column(String(120), default="")
+    ten: Mapped[str] = mapped_column(String(60))
+    full_name: Mapped[str] = mapped_column(String(250))
+    name_key: Mapped[str] = mapped_column(String(250), index=True)
+    sort_key: Mapped[str] = mapped_column(String(400), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(3))
+    category: Mapped[str | None] = mapped_column(String(20))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+
+    unit: Mapped[OrgUnit | None] = relationship()
+    postings: Mapped[list[Posting]] = relationship(
+        back_populates="user", order_by="Posting.start_date", cascade="all, delete-orphan"
+    )
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="RoleGrant.user_id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.staff_code} {self.full_name}>"
+
+    def set_name(self, ho: str, ten_dem: str, ten: str) -> None:
+        """Store the three name parts (NFC) and derive the full name, search and sort keys."""
+        self.ho, self.ten_dem, self.ten = nfc(ho) or "", nfc(ten_dem) or "", nfc(ten) or ""
+        self.full_name = full_name(self.ho, self.ten_dem, self.ten)
+        self.name_key = search_key(self.full_name)
+        self.sort_key = name_sort_string(self.ho, self.ten_dem, self.ten)
+
+    def get_id(self) -> str:
+        # The token makes a stored session id stale once it changes (logout elsewhere).
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def roles(self) -> set[str]:
+        """Every role the user holds, ``learner`` included."""
+        return {"learner", *(grant.role for grant in self.grants)}
+
+
+class RoleGrant(TimestampMixin, db.Model):
+    """A role held by a user; an HR grant names the unit whose subtree it covers."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+        CheckConstraint("role <> 'hr' OR unit_id IS NOT NULL", name="hr_needs_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+    unit: Mapped[OrgUnit | None] = relationship()

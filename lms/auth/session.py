@@ -1,0 +1,64 @@
+"""Flask-Login wiring: loading users by id and session token, idle and absolute timeouts."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, flash, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from lms.auth.models import User
+from lms.extensions import db, login_manager
+
+
+def load_user(session_id: str) -> User | None:
+    """The user whose id *and* current session token match the stored session id."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not token or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def start_session() -> None:
+    """Stamp a fresh login with its start time (for the absolute timeout)."""
+    now = int(time.time())
+    session["login_at"] = now
+    session["seen_at"] = now
+    session.permanent = True
+
+
+def _expired(now: int) -> bool:
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    return now - session.get("seen_at", now) > idle or now - session.get("login_at", now) > absolute
+
+
+def enforce_timeouts() -> None:
+    """Log out a session idle for too long or older than the absolute limit."""
+    if not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    if _expired(now):
+        logout_user()
+        session.clear()
+        flash(_l("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại."), "info")
+        return
+    session["seen_at"] = now
+
+
+def init_login(app: Flask) -> None:
+    """Configure Flask-Login for the app.
+
+    :param app: the application
+    """
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_timeouts)

@@ -1,0 +1,36 @@
+"""The ``flask lms …`` command group; each area contributes its sub-commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from lms.extensions import db
+
+lms_cli = AppGroup("lms", help="Lệnh quản trị hệ thống LMS.")
+
+
+@lms_cli.command("demo")
+@click.option("--staff", default=2000, show_default=True, help="Number of invented staff.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo_command(staff: int, if_empty: bool) -> None:
+    """Load the demo data (Thanh Hóa units, departments, staff, demo accounts) if missing."""
+    from lms.auth.models import User
+    from lms.org.demo import DEMO_ACCOUNTS, build_demo
+
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu trình diễn.")
+    else:
+        counts = build_demo(staff=staff)
+        db.session.commit()
+        click.echo(", ".join(f"{name}: {value} mới" for name, value in counts.items()))
+    click.echo("Tài khoản trình diễn (số hiệu / mật khẩu):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.role:<8} {account.staff_code:<12} {account.password}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach ``flask lms`` and its sub-groups to ``app``."""
+    app.cli.add_command(lms_cli)

@@ -1,0 +1,107 @@
+"""Every access rule of the application, in one place.
+
+Roles: everyone is a learner; ``trainer`` and ``admin`` are global; ``hr`` is granted on a
+unit and covers its whole subtree. Views never test roles themselves: they call these
+functions, which are also what the API and the exports use. An object outside the user's
+scope answers exactly as a missing one (404), so its existence is not disclosed.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import false, or_, select
+
+from lms.auth.models import User
+from lms.extensions import db
+from lms.org.models import OrgUnit
+
+
+def has_role(user, role: str) -> bool:
+    """Whether ``user`` holds ``role`` (``learner`` for every authenticated user)."""
+    if not user or not user.is_authenticated:
+        return False
+    return role in user.roles()
+
+
+def is_admin(user) -> bool:
+    return has_role(user, "admin")
+
+
+def hr_units(user) -> list[OrgUnit]:
+    """Units on which ``user`` holds HR, without units nested in another of them."""
+    if not has_role(user, "hr"):
+        return []
+    units = sorted((g.unit for g in user.grants if g.role == "hr" and g.unit), key=lambda u: len(u.path))
+    roots: list[OrgUnit] = []
+    for unit in units:
+        if not any(unit.path.startswith(root.path) for root in roots):
+            roots.append(unit)
+    return roots
+
+
+def can_manage_unit(user, unit: OrgUnit | None) -> bool:
+    """Admin anywhere; HR inside the subtrees they were granted."""
+    if unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if is_admin(user):
+        return True
+    return any(unit.path.startswith(root.path) for root in hr_units(user))
+
+
+def can_see_person(viewer, person: User) -> bool:
+    """Everyone sees themself; admin sees everyone; HR sees the people of their subtrees."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.id == person.id or is_admin(viewer):
+        return True
+    return person.unit is not None and can_manage_unit(viewer, person.unit)
+
+
+def unit_scope_condition(viewer):
+    """SQL condition on :class:`OrgUnit` limiting rows to the viewer's managed subtrees."""
+    if is_admin(viewer):
+        return OrgUnit.id.isnot(None)
+    roots = hr_units(viewer)
+    if not roots:
+        return false()
+    return or_(*(OrgUnit.path.startswith(root.path) for root in roots))
+
+
+def scoped_people(viewer):
+    """``SELECT User`` joined to their unit, limited to what ``viewer`` may see as HR/admin."""
+    return select(User).join(OrgUnit, User.unit_id == OrgUnit.id).where(unit_scope_condition(viewer))
+
+
+def person_or_404(viewer, user_id: int) -> User:
+    """The person with ``user_id`` if ``viewer`` may see them, else 404 (as if missing)."""
+    person = db.session.get(User, user_id)
+    if person is None or not can_see_person(viewer, person):
+        abort(404)
+    return person
+
+
+def unit_or_404(viewer, unit_id: int) -> OrgUnit:
+    """The unit with ``unit_id`` if ``viewer`` manages it, else 404 (as if missing)."""
+    unit = db.session.get(OrgUnit, unit_id)
+    if unit is None or not can_manage_unit(viewer, unit):
+        abort(404)
+    return unit
+
+
+def role_required(*roles: str):
+    """View decorator: log in first; then one of ``roles`` is needed (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not any(has_role(current_user, role) for role in roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,66 @@
+"""Engine set-up: SQLite pragmas and write transactions begun with ``BEGIN IMMEDIATE``.
+
+A deferred SQLite transaction that reads and then writes fails with "database is locked"
+when another connection wrote in between, whatever the busy timeout. So every transaction
+that may write takes the write lock up front (``BEGIN IMMEDIATE``) and waits its turn; only
+GET/HEAD requests, which never write, begin deferred so that readers run side by side.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from lms.extensions import db
+
+_read_only: ContextVar[bool] = ContextVar("lms_read_only", default=False)
+
+
+@contextmanager
+def read_only_transactions():
+    """Let transactions opened inside the block begin deferred (reports, exports)."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def _may_write() -> bool:
+    if _read_only.get():
+        return False
+    if has_request_context():
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    return True
+
+
+def _install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control away from pysqlite so BEGIN is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def init_database(app: Flask) -> None:
+    """Attach the SQLite hooks to every SQLite engine of the app.
+
+    :param app: the application whose engines are configured
+    """
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _install_sqlite_hooks(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -1,0 +1,5 @@
+"""Imports every model so that metadata (Alembic, the mappers) sees the whole schema."""
+
+from lms.admin.models import AuditEvent  # noqa: F401
+from lms.auth.models import RoleGrant, User  # noqa: F401
+from lms.org.models import OrgUnit, Posting  # noqa: F401

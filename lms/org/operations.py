@@ -1,0 +1,97 @@
+"""Writes on the organisation: units, people and their postings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, update
+
+from lms.auth.models import User
+from lms.core.text import nfc, search_key
+from lms.extensions import db
+from lms.org.models import OrgUnit, Posting
+
+_LEVEL_OF_KIND = {"province": "province", "department": "province", "district": "district", "commune": "commune"}
+
+
+def create_unit(
+    code: str, name: str, kind: str, parent: OrgUnit | None = None, *, valid_from: date | None = None
+) -> OrgUnit:
+    """Add a unit under ``parent`` (its path is set once its id is known).
+
+    :param code: official code (GSO code for administrative units)
+    :param name: official name
+    :param kind: ``province``, ``department``, ``district``, ``commune`` or ``office``
+    :param parent: the parent unit, ``None`` for a root
+    :param valid_from: first day in force
+    """
+    level = _LEVEL_OF_KIND.get(kind) or (parent.level if parent else "province")
+    unit = OrgUnit(code=nfc(code), kind=kind, level=level, parent=parent, valid_from=valid_from or date(2000, 1, 1))
+    rename_unit(unit, name)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    return unit
+
+
+def rename_unit(unit: OrgUnit, name: str) -> None:
+    """Set the unit's name and its search key."""
+    unit.name = nfc(name)
+    unit.name_key = search_key(unit.name)
+
+
+def move_unit(unit: OrgUnit, new_parent: OrgUnit) -> None:
+    """Re-parent ``unit`` and rewrite the paths of its whole subtree in one statement.
+
+    :param unit: the unit to move
+    :param new_parent: its new parent (not inside its own subtree)
+    """
+    if new_parent.path.startswith(unit.path):
+        raise ValueError("a unit cannot move into its own subtree")
+    old_path, new_path = unit.path, f"{new_parent.path}{unit.id}/"
+    depth_change = new_parent.depth + 1 - unit.depth
+    db.session.execute(
+        update(OrgUnit)
+        .where(OrgUnit.path.startswith(old_path))
+        .values(path=new_path + func.substr(OrgUnit.path, len(old_path) + 1), depth=OrgUnit.depth + depth_change)
+        .execution_options(synchronize_session=False)
+    )
+    unit.parent = new_parent
+    db.session.flush()
+    db.session.expire_all()
+
+
+def post_person(person: User, unit: OrgUnit, start: date, reason: str = "") -> Posting:
+    """Post ``person`` to ``unit`` from ``start``, ending their current posting that day.
+
+    :param person: the member of staff
+    :param unit: the unit they join
+    :param start: first day in the new unit
+    :param reason: why (transfer, reorganisation, import…)
+    """
+    for posting in person.postings:
+        if posting.end_date is None and posting.start_date <= start:
+            posting.end_date = start
+    posting = Posting(unit=unit, start_date=start, reason=reason)
+    person.postings.append(posting)
+    person.unit = unit
+    return posting
+
+
+def create_person(staff_code: str, ho: str, ten_dem: str, ten: str, unit: OrgUnit, *, start: date, **fields) -> User:
+    """Add a member of staff with their first posting.
+
+    :param staff_code: the unique staff code (text: leading zeros are kept)
+    :param ho: family name
+    :param ten_dem: middle name(s), may be empty
+    :param ten: given name
+    :param unit: the unit they work in
+    :param start: first day of that posting
+    :param fields: other :class:`User` columns (date_of_birth, gender, category, position, email, phone)
+    """
+    person = User(staff_code=nfc(staff_code), **{k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()})
+    person.set_name(ho, ten_dem, ten)
+    db.session.add(person)
+    post_person(person, unit, start, reason="initial")
+    return person

@@ -1,0 +1,71 @@
+"""What every visitor meets: language, error pages, health check, headers."""
+
+from flask import Blueprint
+
+
+def test_login_page_is_vietnamese_by_default(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="vi">' in page
+    assert "Đăng nhập" in page and "Mật khẩu" in page
+
+
+def test_english_switch(client):
+    client.post_form("/lang/en", {"next": "/login"})
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Password" in page and "Log in" in page
+
+
+def test_unknown_url_gets_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_server_error_is_vietnamese_500_and_writes_nothing(app, province, make_person, caplog):
+    from lms import create_app
+    from lms.auth.models import User
+    from lms.extensions import db
+
+    person_id = make_person(province, "Lê Văn Lỗi").id
+    boom = Blueprint("boom", __name__)
+
+    @boom.post("/__boom__")
+    def explode():
+        db.session.get(User, person_id).position = "half-written"
+        db.session.flush()
+        raise RuntimeError("simulated failure")
+
+    failing_app = create_app(dict(app.config))  # routes cannot be added once an app has served
+    failing_app.test_client_class = app.test_client_class
+    failing_app.register_blueprint(boom)
+    client = failing_app.test_client()
+    response = client.post_form("/__boom__")
+    assert response.status_code == 500
+    assert "Lỗi hệ thống" in response.get_data(as_text=True)
+    assert "simulated failure" in caplog.text
+    db.session.expire_all()
+    assert db.session.get(User, person_id).position != "half-written"
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_logged_in_pages_are_not_cached(client, province, make_person, login):
+    login(make_person(province))
+    assert client.get("/").headers.get("Cache-Control") == "no-store"
+
+
+def test_every_asset_is_local(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
