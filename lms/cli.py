@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -9,6 +11,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 
+SHIPPED_COURSES = Path(__file__).resolve().parent.parent / "courses"
 lms_cli = AppGroup("lms", help="Lệnh quản trị hệ thống LMS.")
 
 
@@ -24,6 +27,7 @@ def demo_command(staff: int, if_empty: bool) -> None:
         click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu trình diễn.")
     else:
         counts = build_demo(staff=staff)
+        counts["courses"] = _import_shipped_courses()
         db.session.commit()
         click.echo(", ".join(f"{name}: {value} mới" for name, value in counts.items()))
     click.echo("Tài khoản trình diễn (số hiệu / mật khẩu):")
@@ -31,6 +35,26 @@ def demo_command(staff: int, if_empty: bool) -> None:
         click.echo(f"  {account.role:<8} {account.staff_code:<12} {account.password}")
 
 
+def _import_shipped_courses() -> int:
+    """Import the curriculum shipped in ``courses/``; returns how many courses were created."""
+    from lms.courses.cli import find_course_folders
+    from lms.courses.operations import import_course
+    from lms.courses.spec import read_course_folder
+
+    created = 0
+    for folder in find_course_folders([SHIPPED_COURSES]):
+        spec, problems = read_course_folder(folder)
+        if problems:
+            raise click.ClickException("\n".join(problems))
+        created += import_course(spec).created
+    return created
+
+
 def register_cli(app: Flask) -> None:
     """Attach ``flask lms`` and its sub-groups to ``app``."""
+    from lms.courses.cli import courses_cli
+    from lms.quizzes.cli import questions_cli
+
+    for group in (courses_cli, questions_cli):
+        lms_cli.add_command(group)
     app.cli.add_command(lms_cli)
