@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
 from lms.auth.models import User
+from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import OrgUnit
 
@@ -89,6 +90,21 @@ def unit_or_404(viewer, unit_id: int) -> OrgUnit:
     if unit is None or not can_manage_unit(viewer, unit):
         abort(404)
     return unit
+
+
+def can_view_course(user, course: Course | None) -> bool:
+    """Published courses for every learner; drafts and archived courses for trainers and admins."""
+    if course is None or not getattr(user, "is_authenticated", False):
+        return False
+    return course.status == "published" or has_role(user, "trainer") or is_admin(user)
+
+
+def course_or_404(viewer, code: str) -> Course:
+    """The course with ``code`` if ``viewer`` may see it, else 404 (as if missing)."""
+    course = db.session.scalar(select(Course).where(Course.code == code))
+    if not can_view_course(viewer, course):
+        abort(404)
+    return course
 
 
 def role_required(*roles: str):
