@@ -50,6 +50,9 @@ def import_command(paths: tuple[Path, ...], dry_run: bool) -> None:
         report = import_course(spec)
         state = "created" if report.created else (f"{len(report.changes)} changes" if report.changes else "unchanged")
         click.echo(f"{spec.code} ({folder}): {state}{' (dry run)' if dry_run else ''}")
+        if not report.created:
+            for change in report.changes[:20]:
+                click.echo(f"  - {change}")
         if report.created or report.changes:
             audit("course.import", db.session.scalar(select(Course).where(Course.code == spec.code)),
                   folder=str(folder), changes=len(report.changes))

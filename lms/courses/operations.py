@@ -13,7 +13,8 @@ from lms.courses.spec import CourseSpec, LessonSpec
 from lms.extensions import db
 from lms.quizzes.qtypes import ParsedQuestion
 
-_COURSE_FIELDS = ("slug", "title", "summary", "audience", "study_hours", "passing_score", "quiz", "certificate")
+# The slug (the folder name) is set once: exporting to another folder name changes nothing.
+_COURSE_FIELDS = ("title", "summary", "audience", "study_hours", "passing_score", "quiz", "certificate")
 
 
 @dataclass
@@ -34,7 +35,7 @@ def import_course(spec: CourseSpec) -> ImportReport:
     report = ImportReport(spec.code)
     course = db.session.scalar(select(Course).where(Course.code == spec.code))
     if course is None:
-        course = Course(code=spec.code, status="published", published_at=utcnow())
+        course = Course(code=spec.code, slug=spec.slug, status="published", published_at=utcnow())
         db.session.add(course)
         report.created = True
     for name in _COURSE_FIELDS:

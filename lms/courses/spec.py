@@ -68,9 +68,11 @@ def read_course_folder(folder: Path) -> tuple[CourseSpec | None, list[str]]:
         return None, problems
     spec.lessons = _read_lessons(folder, problems)
     spec.media = _read_media(folder, problems)
-    spec.questions = _read_questions(folder, problems)
+    questions = _read_questions(folder, problems)
     _check_media_references(folder, spec, problems)
-    _check_quiz(folder, spec, problems)
+    if questions is not None:  # a bank that did not parse has already been reported
+        spec.questions = questions
+        _check_quiz(folder, spec, problems)
     return spec, problems
 
 
@@ -163,7 +165,7 @@ def _read_lesson(path: Path, match: re.Match, problems: _Problems) -> LessonSpec
         return None
     body = parts.group(2)
     skipped = body[: len(body) - len(body.lstrip())].count("\n")
-    body_line = parts.group(1).count("\n") + 3 + skipped
+    body_line = parts.group(1).count("\n") + 4 + skipped
     title = nfc(str(meta["title"])).strip()
     return LessonSpec(match.group(2), int(match.group(1)), title, minutes, body.strip() + "\n", body_line)
 
@@ -184,7 +186,7 @@ def _read_media(folder: Path, problems: _Problems) -> dict[str, tuple[str, bytes
     return media
 
 
-def _read_questions(folder: Path, problems: _Problems) -> list[ParsedQuestion]:
+def _read_questions(folder: Path, problems: _Problems) -> list[ParsedQuestion] | None:
     path = folder / "questions.gift"
     if not path.is_file():
         return []
@@ -192,7 +194,7 @@ def _read_questions(folder: Path, problems: _Problems) -> list[ParsedQuestion]:
         questions = parse_gift(path.read_text(encoding="utf-8-sig"), source=str(path))
     except QuestionFormatError as error:
         problems.add(path, error.line, error.message)
-        return []
+        return None
     seen: dict[str, int] = {}
     for question in questions:
         if question.name in seen:
