@@ -4,3 +4,4 @@ from lms.admin.models import AuditEvent  # noqa: F401
 from lms.auth.models import RoleGrant, User  # noqa: F401
 from lms.org.models import OrgUnit, Posting  # noqa: F401
 from lms.courses.models import Course, CourseMedia, Lesson, Question  # noqa: F401
+from lms.quizzes.models import Attempt, AttemptQuestion  # noqa: F401
