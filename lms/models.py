@@ -1,7 +1,7 @@
 """Imports every model so that metadata (Alembic, the mappers) sees the whole schema."""
 
 from lms.admin.models import AuditEvent  # noqa: F401
-from lms.auth.models import RoleGrant, User  # noqa: F401
+from lms.auth.models import RecoveryCode, RoleGrant, User  # noqa: F401
 from lms.org.models import OrgUnit, Posting  # noqa: F401
 from lms.courses.models import Course, CourseMedia, Lesson, Question  # noqa: F401
 from lms.quizzes.models import Attempt, AttemptQuestion  # noqa: F401

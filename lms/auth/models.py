@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.core.models import TimestampMixin, UTCDateTime
+from lms.core.models import TimestampMixin, UTCDateTime, utcnow
 from lms.core.text import full_name, name_sort_string, nfc, search_key
 from lms.extensions import db
 from lms.org.models import OrgUnit, Posting
@@ -47,6 +47,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Login protection: failures counted in a window that starts at the first failure.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    first_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP): the base32 secret once enrolled; the last time step used (no replay).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     ho: Mapped[str] = mapped_column(String(60))
     ten_dem: Mapped[str] = mapped_column(String(120), default="")
@@ -66,6 +73,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="RoleGrant.user_id"
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
     )
 
     def __repr__(self) -> str:
@@ -90,6 +100,10 @@ class User(UserMixin, TimestampMixin, db.Model):
         """Every role the user holds, ``learner`` included."""
         return {"learner", *(grant.role for grant in self.grants)}
 
+    def is_locked(self, now: datetime | None = None) -> bool:
+        """Whether repeated login failures keep the account locked at ``now`` (default: now)."""
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
 
 class RoleGrant(TimestampMixin, db.Model):
     """A role held by a user; an HR grant names the unit whose subtree it covers."""
@@ -108,3 +122,16 @@ class RoleGrant(TimestampMixin, db.Model):
 
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
     unit: Mapped[OrgUnit | None] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-use code that replaces the TOTP code when the phone is lost (only its hash is kept)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
