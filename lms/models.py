@@ -5,3 +5,4 @@ from lms.auth.models import RecoveryCode, RoleGrant, User  # noqa: F401
 from lms.org.models import OrgUnit, Posting  # noqa: F401
 from lms.courses.models import Course, CourseMedia, Lesson, Question  # noqa: F401
 from lms.quizzes.models import Attempt, AttemptQuestion  # noqa: F401
+from lms.targets.models import TargetCount, TargetExclusion, TargetMember, TargetReminder, TrainingTarget  # noqa: F401

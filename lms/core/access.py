@@ -18,6 +18,7 @@ from lms.auth.models import User
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import OrgUnit
+from lms.targets.models import TrainingTarget
 
 
 def has_role(user, role: str) -> bool:
@@ -105,6 +106,35 @@ def course_or_404(viewer, code: str) -> Course:
     if not can_view_course(viewer, course):
         abort(404)
     return course
+
+
+def can_target_units(user, units: list[OrgUnit]) -> bool:
+    """Whether ``user`` may aim a training target at ``units``: admin, or HR managing every one."""
+    return bool(units) and all(can_manage_unit(user, unit) for unit in units)
+
+
+def can_manage_target(user, target: TrainingTarget) -> bool:
+    """Admin; HR when the target's whole audience lies inside their subtrees."""
+    return can_target_units(user, target.units)
+
+
+def can_see_target(user, target: TrainingTarget) -> bool:
+    """Admin; HR when the target's audience and their subtrees overlap."""
+    if is_admin(user):
+        return True
+    return any(
+        unit.path.startswith(root.path) or root.path.startswith(unit.path)
+        for unit in target.units for root in hr_units(user)
+    )
+
+
+def target_or_404(viewer, target_id: int, *, manage: bool = False) -> TrainingTarget:
+    """The target with ``target_id`` if ``viewer`` may see it (or manage it), else 404."""
+    target = db.session.get(TrainingTarget, target_id)
+    allowed = can_manage_target if manage else can_see_target
+    if target is None or not allowed(viewer, target):
+        abort(404)
+    return target
 
 
 def role_required(*roles: str):

@@ -1,0 +1,238 @@
+"""Reads on training targets shared by the dashboard, the XLSX and PDF exports and the API.
+
+Every figure shown anywhere comes from :func:`unit_report` (the counters) and
+:func:`burnup` (the members' completion days), so screens and files always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from lms.auth.models import User
+from lms.core.access import can_see_target
+from lms.courses.models import Course
+from lms.extensions import db
+from lms.org.models import LEVELS, OrgUnit
+from lms.targets.models import TargetCount, TargetMember, TrainingTarget, target_courses
+from lms.targets.rollups import local_today
+
+# How far back the projection looks to measure the current pace.
+PACE_WINDOW_DAYS = 28
+
+
+@dataclass
+class Figures:
+    """People in the audience and how far they are, against the target percentage."""
+
+    target_percent: int = 100
+    deadline_passed: bool = False
+    audience: int = 0
+    completed: int = 0
+    in_progress: int = 0
+
+    def add(self, audience: int, completed: int, in_progress: int) -> None:
+        self.audience += audience
+        self.completed += completed
+        self.in_progress += in_progress
+
+    @property
+    def not_started(self) -> int:
+        return self.audience - self.completed - self.in_progress
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.completed / self.audience if self.audience else 0.0
+
+    @property
+    def needed(self) -> int:
+        """People who must have completed to reach the target percentage."""
+        return math.ceil(self.audience * self.target_percent / 100)
+
+    @property
+    def gap(self) -> int:
+        """People still needed to reach the target percentage."""
+        return max(0, self.needed - self.completed)
+
+    @property
+    def overdue(self) -> int:
+        """People not completed once the deadline has passed."""
+        return self.audience - self.completed if self.deadline_passed else 0
+
+
+@dataclass
+class UnitRow:
+    """A line of the drill-down table: a child unit's subtree, or the unit's own staff (``own``)."""
+
+    unit: OrgUnit
+    figures: Figures
+    own: bool = False
+
+
+@dataclass
+class UnitReport:
+    """A target's figures for a unit's subtree, its children, and breakdowns by level and category."""
+
+    target: TrainingTarget
+    unit: OrgUnit
+    total: Figures
+    rows: list[UnitRow] = field(default_factory=list)
+    by_level: dict[str, Figures] = field(default_factory=dict)
+    by_category: dict[str, Figures] = field(default_factory=dict)
+
+
+def _new_figures(target: TrainingTarget, today: date) -> Figures:
+    return Figures(target.target_percent, today > target.deadline)
+
+
+def unit_report(target: TrainingTarget, unit: OrgUnit, today: date | None = None) -> UnitReport:
+    """Figures of ``target`` for ``unit``'s subtree, read from the counters in one query.
+
+    :param target: the target
+    :param unit: the subtree's root
+    :param today: the day "overdue" is judged on (today in Thanh Hóa by default)
+    """
+    today = today or local_today()
+    make = lambda: _new_figures(target, today)  # noqa: E731
+    report = UnitReport(target, unit, make())
+    own, children = make(), defaultdict(make)
+    by_level, by_category = defaultdict(make), defaultdict(make)
+    stmt = (
+        select(OrgUnit.path, OrgUnit.level, TargetCount.category, TargetCount.audience, TargetCount.completed,
+               TargetCount.in_progress)
+        .join(OrgUnit, OrgUnit.id == TargetCount.unit_id)
+        .where(TargetCount.target_id == target.id, OrgUnit.path.startswith(unit.path))
+    )
+    child_depth = unit.depth + 1
+    for path, level, category, *numbers in db.session.execute(stmt):
+        for figures in (report.total, by_level[level], by_category[category]):
+            figures.add(*numbers)
+        if path == unit.path:
+            own.add(*numbers)
+        else:
+            children[int(path.strip("/").split("/")[child_depth])].add(*numbers)
+    report.rows = _unit_rows(unit, own, children)
+    report.by_level = {level: by_level[level] for level in LEVELS if level in by_level}
+    report.by_category = dict(sorted(by_category.items()))
+    return report
+
+
+def _unit_rows(unit: OrgUnit, own: Figures, children: dict[int, Figures]) -> list[UnitRow]:
+    """Child units with people in the audience, worst percentage first; the unit's own staff last."""
+    units = db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(list(children)))) if children else []
+    rows = [UnitRow(child, children[child.id]) for child in units if children[child.id].audience]
+    rows.sort(key=lambda row: (row.figures.percent, row.unit.name_key))
+    if own.audience:
+        rows.append(UnitRow(unit, own, own=True))
+    return rows
+
+
+@dataclass
+class Burnup:
+    """Completions week by week from the start against the straight line to the target."""
+
+    start: date
+    deadline: date
+    today: date
+    needed: int
+    weeks: list[tuple[date, int]]  # (last day of the week, people completed by then), up to today
+
+    @property
+    def completed(self) -> int:
+        return self.weeks[-1][1] if self.weeks else 0
+
+
+def completions_by_day(target: TrainingTarget, unit: OrgUnit) -> list[tuple[date, int]]:
+    """How many current members of ``unit``'s subtree completed the target on each day."""
+    stmt = select(TargetMember.completed_on, func.count()).where(
+        TargetMember.target_id == target.id, TargetMember.left_on.is_(None), TargetMember.completed_on.isnot(None)
+    )
+    if not all(audience_unit.path.startswith(unit.path) for audience_unit in target.units):
+        stmt = stmt.join(OrgUnit, OrgUnit.id == TargetMember.unit_id).where(OrgUnit.path.startswith(unit.path))
+    return list(db.session.execute(stmt.group_by(TargetMember.completed_on).order_by(TargetMember.completed_on)))
+
+
+def burnup(target: TrainingTarget, unit: OrgUnit, figures: Figures, today: date | None = None) -> Burnup:
+    """The burn-up series of ``target`` for ``unit``'s subtree (completions before the start count on it).
+
+    :param figures: the subtree's figures from :func:`unit_report`
+    """
+    today = today or local_today()
+    days = completions_by_day(target, unit)
+    end = min(today, target.deadline) if today >= target.start_date else target.start_date
+    weeks, total, index = [], 0, 0
+    week_end = target.start_date + timedelta(days=6)
+    while True:
+        while index < len(days) and days[index][0] <= week_end:
+            total, index = total + days[index][1], index + 1
+        weeks.append((min(week_end, end), total))
+        if week_end >= end:
+            break
+        week_end += timedelta(days=7)
+    return Burnup(target.start_date, target.deadline, today, figures.needed, weeks)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where the current pace leads: the day the target is reached, or how many will be short."""
+
+    reached: bool
+    on: date | None
+    short: int
+    per_week: float
+
+
+def projection(target: TrainingTarget, unit: OrgUnit, figures: Figures, today: date | None = None) -> Projection:
+    """Project the last four weeks' pace to the deadline.
+
+    :param figures: the subtree's figures from :func:`unit_report`
+    """
+    today = today or local_today()
+    if figures.gap == 0:
+        return Projection(True, None, 0, 0.0)
+    since = today - timedelta(days=PACE_WINDOW_DAYS)
+    recent = sum(count for day, count in completions_by_day(target, unit) if since < day <= today)
+    pace = recent / PACE_WINDOW_DAYS
+    if pace == 0:
+        return Projection(False, None, figures.gap, 0.0)
+    on = today + timedelta(days=math.ceil(figures.gap / pace))
+    days_left = max(0, (target.deadline - today).days)
+    short = 0 if on <= target.deadline else figures.gap - math.floor(pace * days_left)
+    return Projection(False, on, short, pace * 7)
+
+
+def not_finished(target: TrainingTarget, unit: OrgUnit):
+    """``SELECT TargetMember`` of ``unit``'s subtree not completed, in Vietnamese name order."""
+    return (
+        select(TargetMember)
+        .join(User, User.id == TargetMember.user_id)
+        .join(OrgUnit, OrgUnit.id == TargetMember.unit_id)
+        .where(TargetMember.target_id == target.id, TargetMember.left_on.is_(None),
+               TargetMember.status != "completed", OrgUnit.path.startswith(unit.path))
+        .order_by(User.sort_key, User.id)
+    )
+
+
+def visible_targets(viewer, *, include_inactive: bool = False) -> list[TrainingTarget]:
+    """The targets ``viewer`` may see (admin: all; HR: those reaching into their subtrees), newest first."""
+    stmt = select(TrainingTarget).order_by(TrainingTarget.year.desc(), TrainingTarget.id.desc())
+    if not include_inactive:
+        stmt = stmt.where(TrainingTarget.active)
+    return [target for target in db.session.scalars(stmt) if can_see_target(viewer, target)]
+
+
+def required_for(user) -> list[tuple[Course, date]]:
+    """Courses that active targets require of ``user``, each with its earliest deadline, by deadline."""
+    stmt = (
+        select(Course, func.min(TrainingTarget.deadline))
+        .join(target_courses, target_courses.c.course_id == Course.id)
+        .join(TrainingTarget, TrainingTarget.id == target_courses.c.target_id)
+        .join(TargetMember, TargetMember.target_id == TrainingTarget.id)
+        .where(TargetMember.user_id == user.id, TargetMember.left_on.is_(None), TrainingTarget.active)
+        .group_by(Course.id)
+    )
+    return sorted(((course, deadline) for course, deadline in db.session.execute(stmt)), key=lambda r: (r[1], r[0].code))
