@@ -65,7 +65,9 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.views import bp as auth_bp
     from lms.core.views import bp as core_bp
+    from lms.courses.views import bp as courses_bp
+    from lms.learning.views import bp as learning_bp
     from lms.org.views import bp as org_bp
 
-    for blueprint in (core_bp, auth_bp, org_bp):
+    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp):
         app.register_blueprint(blueprint)

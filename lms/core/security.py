@@ -28,7 +28,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     if current_user.is_authenticated:
-        headers["Cache-Control"] = "no-store"
+        # A view may allow private caching of what never changes under its URL (course media).
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 
