@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.courses.views import bp as courses_bp
     from lms.learning.views import bp as learning_bp
     from lms.org.views import bp as org_bp
+    from lms.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp):
+    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp, quizzes_bp):
         app.register_blueprint(blueprint)

@@ -53,8 +53,8 @@ def _import_shipped_courses() -> int:
 def register_cli(app: Flask) -> None:
     """Attach ``flask lms`` and its sub-groups to ``app``."""
     from lms.courses.cli import courses_cli
-    from lms.quizzes.cli import questions_cli
+    from lms.quizzes.cli import questions_cli, quizzes_cli
 
-    for group in (courses_cli, questions_cli):
+    for group in (courses_cli, questions_cli, quizzes_cli):
         lms_cli.add_command(group)
     app.cli.add_command(lms_cli)

@@ -18,6 +18,7 @@ from lms.auth.models import User
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import OrgUnit
+from lms.quizzes.models import Attempt
 from lms.targets.models import TrainingTarget
 
 
@@ -106,6 +107,26 @@ def course_or_404(viewer, code: str) -> Course:
     if not can_view_course(viewer, course):
         abort(404)
     return course
+
+
+def can_grade_quizzes(user) -> bool:
+    """Trainers and admins see every attempt of a course and grade essays."""
+    return has_role(user, "trainer") or is_admin(user)
+
+
+def attempt_or_404(viewer, attempt_id: int, *, own: bool = True) -> Attempt:
+    """The attempt with ``attempt_id`` if it is ``viewer``'s own, else 404 (as if missing).
+
+    With ``own=False`` trainers and admins may also reach other learners' attempts.
+    """
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or not getattr(viewer, "is_authenticated", False):
+        abort(404)
+    if attempt.user_id != viewer.id and (own or not can_grade_quizzes(viewer)):
+        abort(404)
+    if attempt.user_id == viewer.id and not can_view_course(viewer, attempt.course):
+        abort(404)
+    return attempt
 
 
 def can_target_units(user, units: list[OrgUnit]) -> bool:

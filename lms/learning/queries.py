@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms.certificates.views import completion_certificate_url
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress
@@ -178,9 +179,5 @@ def required_courses(user) -> list[RequiredTraining]:
 
 
 def certificate_url(completion: CourseCompletion) -> str | None:
-    """Where the learner downloads the certificate of ``completion``.
-
-    The seam for the Certificates issue: no certificates are issued yet, so there is no
-    URL and the dashboard shows the completion date alone.
-    """
-    return None
+    """Where the learner downloads the certificate of ``completion`` (``None`` without a valid one)."""
+    return completion_certificate_url(completion)

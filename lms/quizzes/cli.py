@@ -1,4 +1,5 @@
-"""``flask lms questions parse``: check a question file before importing it."""
+"""``flask lms questions parse`` (check a question file before importing it) and
+``flask lms quizzes close-overdue`` (close attempts left open past their deadline)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from lms.extensions import db
+from lms.quizzes.operations import close_overdue_attempts
 from lms.quizzes.qtypes import QuestionFormatError, parse_file, to_json_dict
 
 questions_cli = AppGroup("questions", help="Kiểm tra tệp câu hỏi GIFT/Aiken.")
@@ -28,3 +31,14 @@ def parse_command(file: Path, fmt: str | None) -> None:
         click.echo(f"{file}: {error}", err=True)
         sys.exit(2)
     click.echo(json.dumps([to_json_dict(q) for q in questions], ensure_ascii=False, indent=2))
+
+
+quizzes_cli = AppGroup("quizzes", help="Bài kiểm tra: các lần làm bài.")
+
+
+@quizzes_cli.command("close-overdue")
+def close_overdue_command() -> None:
+    """Close and grade every attempt left open past its deadline (run it from a scheduler)."""
+    closed = close_overdue_attempts()
+    db.session.commit()
+    click.echo(f"Đã đóng {closed} lần làm bài quá hạn.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Course, Question
 from lms.extensions import db
@@ -128,3 +129,16 @@ def attempts_awaiting_grade(course: Course) -> int:
         Attempt.course_id == course.id, Attempt.state == "submitted", Attempt.score.is_(None)
     )
     return db.session.scalar(stmt) or 0
+
+
+def course_attempts_query(course: Course, awaiting_only: bool = False) -> Select:
+    """``SELECT Attempt`` of a course for trainers: awaiting a grade first, then the latest.
+
+    :param course: the course
+    :param awaiting_only: keep only submitted attempts whose essays wait for a grade
+    """
+    awaiting = (Attempt.state == "submitted") & Attempt.score.is_(None)
+    stmt = select(Attempt).options(joinedload(Attempt.user)).where(Attempt.course_id == course.id)
+    if awaiting_only:
+        stmt = stmt.where(awaiting)
+    return stmt.order_by(case((awaiting, 0), else_=1), Attempt.started_at.desc(), Attempt.id.desc())

@@ -129,7 +129,8 @@ class Numerical(QuestionType):
 
     @classmethod
     def form_values(cls, data: dict, presentation: dict, response: Any) -> list[str]:
-        return [] if response is None else [gift.format_number(response)]
+        # float(): SQLite's JSON column (numeric affinity) gives 1024.0 back as 1024.
+        return [] if response is None else [gift.format_number(float(response))]
 
     @classmethod
     def grade(cls, data: dict, response: Any) -> float | None:

@@ -1,0 +1,76 @@
+"""Grading an attempt: machine grades at submission, a trainer's grade for essays.
+
+An attempt's score is the mean of its gradable questions' fractions (descriptions do not
+count). While an answered essay waits for a trainer the score stays ``None``; the moment
+the last one is graded the attempt gets its final grade and ``attempt_graded`` is sent.
+"""
+
+from __future__ import annotations
+
+from lms.extensions import db
+from lms.learning.events import attempt_graded
+from lms.quizzes.models import Attempt, AttemptQuestion
+from lms.quizzes.qtypes import QUESTION_TYPES
+
+
+def machine_fraction(item: AttemptQuestion) -> float | None:
+    """The fraction a machine gives ``item``; ``None`` for an answered essay or a description.
+
+    An essay left blank needs no trainer: it earns nothing.
+
+    :param item: a question of a submitted attempt
+    """
+    qtype = QUESTION_TYPES[item.qtype]
+    if not qtype.graded:
+        return None
+    if not qtype.auto_graded:
+        return item.manual_fraction if item.response is not None else 0.0
+    return qtype.grade(item.data, item.response)
+
+
+def attempt_score(attempt: Attempt) -> float | None:
+    """The mean fraction over the gradable questions, ``None`` while one is ungraded.
+
+    :param attempt: a submitted attempt whose fractions are set
+    """
+    gradable = [item for item in attempt.questions if QUESTION_TYPES[item.qtype].graded]
+    if any(item.fraction is None for item in gradable):
+        return None
+    if not gradable:
+        return 0.0
+    return min(1.0, max(0.0, sum(item.fraction for item in gradable) / len(gradable)))
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Grade every question of a just-submitted attempt and record the score (flush only).
+
+    :param attempt: the attempt, submitted by the caller's conditional UPDATE
+    """
+    for item in attempt.questions:
+        item.fraction = machine_fraction(item)
+    _record_score(attempt)
+
+
+def grade_essay(attempt: Attempt, item: AttemptQuestion, fraction: float, comment: str, grader) -> None:
+    """Record a trainer's grade for an essay and re-score the attempt (flush only).
+
+    The caller locks the attempt row first (``lock_attempt``) so that two trainers
+    grading the last two essays at once still give the attempt its final grade.
+
+    :param attempt: the submitted attempt, locked
+    :param item: one of its essay questions
+    :param fraction: the grade, 0..1
+    :param comment: the trainer's comment for the learner
+    :param grader: the trainer
+    """
+    item.manual_fraction = item.fraction = fraction
+    item.comment = comment
+    item.graded_by_id = grader.id
+    _record_score(attempt)
+
+
+def _record_score(attempt: Attempt) -> None:
+    attempt.score = attempt_score(attempt)
+    db.session.flush()
+    if attempt.score is not None:
+        attempt_graded.send(None, attempt=attempt)

@@ -1,0 +1,272 @@
+"""Writes on attempts: start, save answers, submit, close when overdue.
+
+Every change of an attempt's state is one conditional UPDATE (``… WHERE state = 'open'``),
+so a double click, a retry or two tabs change it exactly once and only the request whose
+UPDATE changed the row grades it. Saving answers first "claims" the open attempt with a
+conditional UPDATE of its row: on PostgreSQL that row lock orders a save against a
+concurrent submission, and on SQLite every writing request holds the write lock anyway.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.core.models import utcnow
+from lms.courses.models import Course, Question
+from lms.extensions import db
+from lms.quizzes.grading import grade_attempt
+from lms.quizzes.models import Attempt, AttemptQuestion
+from lms.quizzes.qtypes import QUESTION_TYPES, InvalidResponse
+from lms.quizzes.queries import course_has_quiz, gradable_types, user_attempts
+
+_NO_SYNC = {"synchronize_session": False}
+
+
+class QuizError(Exception):
+    """A request the quiz engine refuses; ``code`` says why (for the view's message)."""
+
+    def __init__(self, code: str, position: int | None = None, detail: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.position = position
+        self.detail = detail
+
+
+def grace() -> timedelta:
+    """How long after the deadline answers are still accepted (network delays)."""
+    return timedelta(seconds=current_app.config.get("LMS_QUIZ_GRACE_SECONDS", 30))
+
+
+def is_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Whether ``attempt`` is open past its deadline plus the grace period.
+
+    :param attempt: the attempt
+    :param now: the current time
+    """
+    return attempt.is_open and attempt.deadline is not None and now > attempt.deadline + grace()
+
+
+def start_attempt(user, course: Course, now: datetime | None = None) -> Attempt:
+    """Resume the learner's open attempt, or start a new one (flush only).
+
+    An open attempt found past its deadline is closed and returned closed: the caller
+    shows its review rather than silently using up another attempt.
+
+    :param user: the learner
+    :param course: a course the learner may see
+    :param now: the current time (for tests)
+    :raises QuizError: ``no_quiz`` or ``no_attempts_left``
+    """
+    now = now or utcnow()
+    attempts = user_attempts(user, course)
+    current = next((attempt for attempt in attempts if attempt.is_open), None)
+    if current is not None:
+        close_if_overdue(current, now)
+        return current
+    allowed = int(course.quiz.get("attempts_allowed") or 0)
+    if allowed and len(attempts) >= allowed:
+        raise QuizError("no_attempts_left")
+    if not course_has_quiz(course):
+        raise QuizError("no_quiz")
+    return _create_attempt(user, course, len(attempts) + 1, now)
+
+
+def _create_attempt(user, course: Course, number: int, now: datetime) -> Attempt:
+    seed = secrets.randbits(31)
+    minutes = int(course.quiz.get("time_limit_minutes") or 0)
+    attempt = Attempt(user_id=user.id, course_id=course.id, number=number, state="open", started_at=now,
+                      deadline=now + timedelta(minutes=minutes) if minutes else None, seed=seed)
+    rng = random.Random(seed)
+    shuffle = bool(course.quiz.get("shuffle_answers", True))
+    for position, question in enumerate(draw_questions(course, rng), start=1):
+        attempt.questions.append(_freeze(question, position, rng, shuffle))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another tab started the same attempt number first: resume that one.
+        return _open_attempt(user, course)
+    return attempt
+
+
+def _open_attempt(user, course: Course) -> Attempt:
+    stmt = select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.state == "open")
+    attempt = db.session.scalar(stmt)
+    if attempt is None:
+        raise QuizError("no_attempts_left")
+    return attempt
+
+
+def draw_questions(course: Course, rng: random.Random) -> list[Question]:
+    """Pick an attempt's questions per the quiz's ``draw`` and order them.
+
+    An empty ``draw`` takes every active gradable question. Without
+    ``shuffle_questions`` the drawn questions keep the bank's order.
+
+    :param course: the course
+    :param rng: the attempt's random generator
+    """
+    stmt = select(Question).where(
+        Question.course_id == course.id, Question.retired.is_(False), Question.qtype.in_(gradable_types())
+    )
+    bank = list(db.session.scalars(stmt.order_by(Question.position)))
+    draw = course.quiz.get("draw") or {}
+    if draw:
+        chosen = []
+        for category, count in draw.items():
+            pool = [question for question in bank if question.category == category]
+            chosen += rng.sample(pool, min(count, len(pool)))
+    else:
+        chosen = bank
+    if course.quiz.get("shuffle_questions", True):
+        rng.shuffle(chosen)
+    else:
+        chosen.sort(key=lambda question: question.position)
+    return chosen
+
+
+def _freeze(question: Question, position: int, rng: random.Random, shuffle: bool) -> AttemptQuestion:
+    snapshot = {
+        "qtype": question.qtype, "name": question.name, "category": question.category,
+        "text": question.text, "text_format": question.text_format,
+        "general_feedback": question.general_feedback, "data": question.data,
+    }
+    presentation = QUESTION_TYPES[question.qtype].prepare(question.data, rng, shuffle)
+    return AttemptQuestion(position=position, question_id=question.id, question_version=question.version,
+                           snapshot=snapshot, presentation=presentation, response=None, seq=0, comment="")
+
+
+def parse_answers(attempt: Attempt, values: dict[int, list[str]]) -> dict[int, Any]:
+    """Turn submitted values (by question position) into responses, checking every one.
+
+    :param attempt: the attempt
+    :param values: the form values of each answered question
+    :raises QuizError: ``unknown_question`` or ``invalid_answer`` (with the position)
+    """
+    items = {item.position: item for item in attempt.questions}
+    responses = {}
+    for position, raw in values.items():
+        item = items.get(position)
+        if item is None:
+            raise QuizError("unknown_question", position)
+        try:
+            responses[position] = QUESTION_TYPES[item.qtype].parse_response(item.data, item.presentation, raw)
+        except InvalidResponse as error:
+            raise QuizError("invalid_answer", position, str(error)) from None
+    return responses
+
+
+def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: datetime) -> int:
+    """Store responses unless a newer save already stored them (flush only).
+
+    :param attempt: the attempt
+    :param responses: from :func:`parse_answers`
+    :param seq: the save's sequence number; a question whose stored number is not lower
+        keeps its stored response (a stale autosave never overwrites a newer one)
+    :param now: the current time
+    :returns: how many responses were stored
+    :raises QuizError: ``closed`` (nothing stored) or ``too_late`` (nothing stored; the
+        overdue attempt has been closed and graded from its last saved answers)
+    """
+    _claim(attempt, now)
+    stored = 0
+    for position, response in responses.items():
+        result = db.session.execute(
+            update(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position,
+                   AttemptQuestion.seq < seq)
+            .values(response=response, seq=seq),
+            execution_options=_NO_SYNC,
+        )
+        stored += result.rowcount
+    db.session.expire_all()
+    return stored
+
+
+def _claim(attempt: Attempt, now: datetime) -> None:
+    """Touch the open, in-time attempt's row, or say why it cannot take answers."""
+    accepting = Attempt.deadline.is_(None) | (Attempt.deadline >= now - grace())
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "open", accepting).values(saved_at=now),
+        execution_options=_NO_SYNC,
+    )
+    if result.rowcount == 1:
+        return
+    if close_overdue(attempt.id, now):
+        raise QuizError("too_late")
+    db.session.refresh(attempt)
+    raise QuizError("too_late" if attempt.deadline and attempt.submitted_at == attempt.deadline else "closed")
+
+
+def submit_attempt(attempt: Attempt, now: datetime) -> bool:
+    """Close the attempt and grade it, exactly once (flush only).
+
+    :param attempt: the attempt
+    :param now: the current time
+    :returns: whether this call closed it (``False``: it was already submitted)
+    """
+    late = attempt.deadline is not None and now > attempt.deadline + grace()
+    return _close(attempt.id, attempt.deadline if late else now) is not None
+
+
+def close_if_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Close and grade ``attempt`` if it is open past its deadline plus grace (flush only).
+
+    :param attempt: the attempt
+    :param now: the current time
+    :returns: whether this call closed it
+    """
+    return is_overdue(attempt, now) and close_overdue(attempt.id, now)
+
+
+def close_overdue(attempt_id: int, now: datetime) -> bool:
+    """Close and grade an overdue attempt from its last saved answers (flush only).
+
+    The conditional UPDATE is the first statement, so a GET request may call this in a
+    fresh transaction (SQLite cannot safely turn a read transaction into a write one).
+    ``submitted_at`` becomes the deadline.
+
+    :param attempt_id: the attempt's id
+    :param now: the current time
+    :returns: whether this call closed it (``False``: not open, or not overdue)
+    """
+    return _close(attempt_id, Attempt.deadline, Attempt.deadline < now - grace()) is not None
+
+
+def _close(attempt_id: int, submitted_at, *conditions) -> Attempt | None:
+    stmt = update(Attempt).where(Attempt.id == attempt_id, Attempt.state == "open", *conditions)
+    result = db.session.execute(stmt.values(state="submitted", submitted_at=submitted_at), execution_options=_NO_SYNC)
+    # Bulk UPDATEs bypass the identity map: reload what grading reads.
+    db.session.expire_all()
+    if result.rowcount != 1:
+        return None
+    attempt = db.session.get(Attempt, attempt_id)
+    grade_attempt(attempt)
+    return attempt
+
+
+def close_overdue_attempts(now: datetime | None = None) -> int:
+    """Close and grade every attempt open past its deadline plus grace (flush only).
+
+    :param now: the current time (for tests)
+    :returns: how many attempts this call closed
+    """
+    now = now or utcnow()
+    stmt = select(Attempt.id).where(Attempt.state == "open", Attempt.deadline < now - grace())
+    return sum(close_overdue(attempt_id, now) for attempt_id in db.session.scalars(stmt).all())
+
+
+def lock_attempt(attempt_id: int) -> Attempt | None:
+    """Load an attempt with its row locked until the transaction ends (PostgreSQL).
+
+    :param attempt_id: the attempt's id
+    """
+    stmt = select(Attempt).where(Attempt.id == attempt_id).with_for_update()
+    return db.session.scalars(stmt.execution_options(populate_existing=True)).first()

@@ -1,0 +1,100 @@
+"""Races on one attempt, with real threads and connections (SQLite file in WAL mode, or
+PostgreSQL with LMS_TEST_DATABASE_URL): double submission, autosave against submission."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.quizzes.grading import machine_fraction
+from lms.quizzes.models import Attempt, AttemptQuestion
+from tests.quizzes.conftest import AUTO_GRADED, form_of, right_values, start, wrong_values
+
+ROUNDS = 4
+
+
+def race(*calls):
+    """Run the calls at the same moment in threads; return their results in order."""
+    db.session.commit()  # the test's own session writes nothing meanwhile (SQLite: one writer)
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def tabs(app, learner, login, count=2):
+    """Several browser tabs of the same learner, each with its CSRF token."""
+    clients = [app.test_client() for _ in range(count)]
+    for client in clients:
+        login(learner, client)
+    return [(client, client.csrf_token()) for client in clients]
+
+
+def submitter(client, token, attempt, values):
+    data, url = {**form_of(attempt, values), "csrf_token": token}, f"/attempts/{attempt.id}/submit"
+    return lambda: client.post(url, data=data)
+
+
+def test_two_tabs_submitting_at_once_grade_exactly_once(app, make_course, learner, login, graded_events):
+    course = make_course(questions=AUTO_GRADED)
+    for _ in range(ROUNDS):
+        (one, one_token), (two, two_token) = tabs(app, learner, login)
+        attempt = start(one, course)
+        first, second = race(submitter(one, one_token, attempt, right_values),
+                             submitter(two, two_token, attempt, wrong_values))
+        assert {first.status_code, second.status_code} == {302}
+        assert all(r.headers["Location"].endswith(f"/attempts/{attempt.id}/review") for r in (first, second))
+        db.session.expire_all()
+        attempt = db.session.get(Attempt, attempt.id)
+        assert attempt.state == "submitted" and attempt.score in (0.0, 1.0)
+        assert_graded_from_stored_answers(attempt)
+    assert len(graded_events) == ROUNDS == len(set(graded_events))
+
+
+def test_autosave_racing_a_submission(app, make_course, learner, login, graded_events):
+    course = make_course(questions=AUTO_GRADED)
+    for _ in range(ROUNDS):
+        (one, one_token), (two, two_token) = tabs(app, learner, login)
+        attempt = start(one, course)
+        answers = {str(key[1:]): value for key, value in form_of(attempt, wrong_values).items()}
+        url = f"/attempts/{attempt.id}/autosave"
+
+        def autosave():
+            return two.post(url, json={"seq": 10**13, "answers": answers}, headers={"X-CSRFToken": two_token})
+
+        submitted, saved = race(submitter(one, one_token, attempt, right_values), autosave)
+        assert submitted.status_code == 302 and saved.status_code in (200, 409)
+        db.session.expire_all()
+        attempt = db.session.get(Attempt, attempt.id)
+        assert_graded_from_stored_answers(attempt)
+        # Saved before the submission: the submission's own (server-clock) answers are older.
+        assert attempt.score == (0.0 if saved.status_code == 200 else 1.0)
+    assert len(graded_events) == ROUNDS
+
+
+def test_double_click_on_submit(client, make_course, learner, login, graded_events):
+    course = make_course(questions=AUTO_GRADED)
+    login(learner)
+    attempt = start(client, course)
+    token = client.csrf_token()
+    data, url = {**form_of(attempt), "csrf_token": token}, f"/attempts/{attempt.id}/submit"
+    responses = race(*[lambda: client.post(url, data=data)] * 3)
+    assert [r.status_code for r in responses] == [302] * 3
+    assert graded_events == [attempt.id]
+
+
+def assert_graded_from_stored_answers(attempt):
+    items = db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)).all()
+    for item in items:
+        assert item.fraction == machine_fraction(item), item.snapshot["name"]
