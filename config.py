@@ -64,6 +64,9 @@ class Config:
     MAIL_SERVER = os.environ.get("LMS_SMTP_HOST")
     MAIL_PORT = int(os.environ.get("LMS_SMTP_PORT", "25"))
     MAIL_SENDER = os.environ.get("LMS_MAIL_SENDER", "lms@thanhhoa.gov.vn")
+    REMINDER_BATCH_SIZE = int(os.environ.get("LMS_REMINDER_BATCH_SIZE", "50"))
+    REMINDER_BATCH_PAUSE_SECONDS = float(os.environ.get("LMS_REMINDER_BATCH_PAUSE_SECONDS", "2"))
+    REMINDER_MIN_INTERVAL_HOURS = int(os.environ.get("LMS_REMINDER_MIN_INTERVAL_HOURS", "72"))
 
 
 class TestConfig(Config):

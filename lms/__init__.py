@@ -69,6 +69,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.learning.views import bp as learning_bp
     from lms.org.views import bp as org_bp
     from lms.quizzes.views import bp as quizzes_bp
+    from lms.reports.views import bp as reports_bp
+    from lms.targets.views import bp as targets_bp
 
-    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp, quizzes_bp):
+    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp, quizzes_bp, targets_bp, reports_bp):
         app.register_blueprint(blueprint)

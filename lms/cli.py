@@ -54,7 +54,8 @@ def register_cli(app: Flask) -> None:
     """Attach ``flask lms`` and its sub-groups to ``app``."""
     from lms.courses.cli import courses_cli
     from lms.quizzes.cli import questions_cli, quizzes_cli
+    from lms.targets.cli import COMMANDS as target_commands
 
-    for group in (courses_cli, questions_cli, quizzes_cli):
+    for group in (courses_cli, questions_cli, quizzes_cli, *target_commands):
         lms_cli.add_command(group)
     app.cli.add_command(lms_cli)

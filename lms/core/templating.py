@@ -26,6 +26,7 @@ MENU: list[MenuItem] = [
     MenuItem(_l("Khóa học"), "learning.catalogue", "learner"),
     MenuItem(_l("Soạn bài giảng"), "authoring.courses", "trainer"),
     MenuItem(_l("Tiến độ đơn vị"), "reports.dashboard", "hr"),
+    MenuItem(_l("Kế hoạch bồi dưỡng"), "targets.index", "hr"),
     MenuItem(_l("Đơn vị"), "org.units", "hr"),
     MenuItem(_l("Cán bộ"), "org.staff_list", "hr"),
     MenuItem(_l("Quản trị"), "admin.index", "admin"),

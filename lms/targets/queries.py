@@ -156,13 +156,19 @@ def completions_by_day(target: TrainingTarget, unit: OrgUnit) -> list[tuple[date
     return list(db.session.execute(stmt.group_by(TargetMember.completed_on).order_by(TargetMember.completed_on)))
 
 
-def burnup(target: TrainingTarget, unit: OrgUnit, figures: Figures, today: date | None = None) -> Burnup:
-    """The burn-up series of ``target`` for ``unit``'s subtree (completions before the start count on it).
+def trend(target: TrainingTarget, unit: OrgUnit, figures: Figures, today: date | None = None) -> tuple[Burnup, Projection]:
+    """The burn-up series and the projection of ``target`` for ``unit``'s subtree (one query).
 
     :param figures: the subtree's figures from :func:`unit_report`
+    :param today: the day asked for (today in Thanh Hóa by default)
     """
     today = today or local_today()
     days = completions_by_day(target, unit)
+    return burnup(target, days, figures, today), projection(target, days, figures, today)
+
+
+def burnup(target: TrainingTarget, days: list[tuple[date, int]], figures: Figures, today: date) -> Burnup:
+    """The weekly burn-up series from completions per day (those before the start count on it)."""
     end = min(today, target.deadline) if today >= target.start_date else target.start_date
     weeks, total, index = [], 0, 0
     week_end = target.start_date + timedelta(days=6)
@@ -186,16 +192,12 @@ class Projection:
     per_week: float
 
 
-def projection(target: TrainingTarget, unit: OrgUnit, figures: Figures, today: date | None = None) -> Projection:
-    """Project the last four weeks' pace to the deadline.
-
-    :param figures: the subtree's figures from :func:`unit_report`
-    """
-    today = today or local_today()
+def projection(target: TrainingTarget, days: list[tuple[date, int]], figures: Figures, today: date) -> Projection:
+    """Project the last four weeks' pace (from completions per day) to the deadline."""
     if figures.gap == 0:
         return Projection(True, None, 0, 0.0)
     since = today - timedelta(days=PACE_WINDOW_DAYS)
-    recent = sum(count for day, count in completions_by_day(target, unit) if since < day <= today)
+    recent = sum(count for day, count in days if since < day <= today)
     pace = recent / PACE_WINDOW_DAYS
     if pace == 0:
         return Projection(False, None, figures.gap, 0.0)

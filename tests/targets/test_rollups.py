@@ -110,3 +110,13 @@ def test_staff_changed_signal_refreshes_the_people_it_names(tree, make_person, m
     staff_changed.send(None, users=[an])
     db.session.commit()
     assert _figures(target, commune_a) == (0, 0, 0, 0)
+
+
+def test_learner_dashboard_lists_required_courses_with_deadline(client, login, tree, make_person, make_course, make_target):
+    province, _, commune_a, _ = tree
+    course = make_course("IU01")
+    an = make_person(commune_a, "Nguyễn Văn An")
+    make_target([province], [course], deadline=date(2026, 11, 30))
+    login(an)
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Khóa học bắt buộc" in page and "Khóa IU01" in page and "30/11/2026" in page
