@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from lms.admin.operations import audit
 from lms.core.access import attempt_or_404, can_grade_quizzes, course_or_404, role_required
-from lms.core.forms import BaseForm
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.quizzes import grading
@@ -123,7 +122,7 @@ def attempt(attempt_id: int):
 def _render_attempt(current: Attempt, now: datetime, values=None, error: str = "", status: int = 200):
     return render_template(
         "quizzes/attempt.html", attempt=current, course=current.course, questions=open_view(current, values),
-        now=now, server_ms=server_seq(now), error=error, form=BaseForm(),
+        now=now, server_ms=server_seq(now), error=error, course_url=_course_page(current.course),
     ), status
 
 
@@ -205,7 +204,7 @@ def review(attempt_id: int):
     return render_template(
         "quizzes/review.html", attempt=current, course=current.course, options=options, full=full,
         questions=review_view(current, options), state=quiz_state(current.user, current.course),
-        grade_form=EssayGradeForm() if full else None,
+        course_url=_course_page(current.course),
     )
 
 

@@ -47,7 +47,7 @@
   function handleReply(status, data) {
     if (status === 200) {
       markQuestion(null);
-      var time = new Date(data.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+      var time = new Date(data.saved_at).toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
       showStatus(statusBox.dataset.msgSaved + " " + time, false);
     } else if (status === 409) {
       closed = true;
