@@ -64,6 +64,17 @@ class Config:
     MAIL_SERVER = os.environ.get("LMS_SMTP_HOST")
     MAIL_PORT = int(os.environ.get("LMS_SMTP_PORT", "25"))
     MAIL_SENDER = os.environ.get("LMS_MAIL_SENDER", "lms@thanhhoa.gov.vn")
+
+    # Certificates (docs/certificates.md): what is printed, and the optional PAdES signing key.
+    LMS_CERT_ISSUER = os.environ.get("LMS_CERT_ISSUER", "SỞ NỘI VỤ TỈNH THANH HÓA")
+    LMS_CERT_ISSUER_PARENT = os.environ.get("LMS_CERT_ISSUER_PARENT", "UBND TỈNH THANH HÓA")
+    LMS_CERT_SIGNER_TITLE = os.environ.get("LMS_CERT_SIGNER_TITLE", "GIÁM ĐỐC").replace("\\n", "\n")
+    LMS_CERT_SIGNER_NAME = os.environ.get("LMS_CERT_SIGNER_NAME", "")
+    LMS_CERT_SIGNATURE_IMAGE = os.environ.get("LMS_CERT_SIGNATURE_IMAGE")
+    LMS_CERT_PLACE = os.environ.get("LMS_CERT_PLACE", "Thanh Hóa")
+    LMS_CERT_P12 = os.environ.get("LMS_CERT_P12")
+    LMS_CERT_P12_PASSWORD = os.environ.get("LMS_CERT_P12_PASSWORD", "")
+    LMS_CERT_VERIFY_LIMIT = os.environ.get("LMS_CERT_VERIFY_LIMIT", "30 per minute")
     REMINDER_BATCH_SIZE = int(os.environ.get("LMS_REMINDER_BATCH_SIZE", "50"))
     REMINDER_BATCH_PAUSE_SECONDS = float(os.environ.get("LMS_REMINDER_BATCH_PAUSE_SECONDS", "2"))
     REMINDER_MIN_INTERVAL_HOURS = int(os.environ.get("LMS_REMINDER_MIN_INTERVAL_HOURS", "72"))

@@ -64,6 +64,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.views import bp as auth_bp
+    from lms.certificates.hr_views import bp as certificates_hr_bp
+    from lms.certificates.views import bp as certificates_bp
     from lms.core.views import bp as core_bp
     from lms.courses.views import bp as courses_bp
     from lms.learning.views import bp as learning_bp
@@ -72,5 +74,6 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reports.views import bp as reports_bp
     from lms.targets.views import bp as targets_bp
 
-    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp, quizzes_bp, targets_bp, reports_bp):
+    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp, quizzes_bp, targets_bp, reports_bp,
+                      certificates_bp, certificates_hr_bp):
         app.register_blueprint(blueprint)

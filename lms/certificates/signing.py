@@ -155,19 +155,30 @@ def sign_pdf(
         md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    _derive_document_id(writer, pdf_bytes)
     signing_time = signing_time or dt.datetime.now(dt.timezone.utc)
+    writer = _ReproducibleWriter(pdf_bytes, signing_time)
     pdf_signer = _FixedTimePdfSigner(metadata, signer=signer, signing_time=signing_time)
     return pdf_signer.sign_pdf(writer, bytes_reserved=signer.bytes_reserved).getvalue()
 
 
-def _derive_document_id(writer: IncrementalPdfFileWriter, pdf_bytes: bytes) -> None:
-    # pyHanko draws the second half of the new /ID at random; any value that
-    # differs from the original's will do, so take it from the content.
-    first = writer._document_id[0]
-    second = generic.ByteStringObject(hashlib.sha256(pdf_bytes).digest()[:16])
-    writer._document_id = generic.ArrayObject([first, second])
+class _ReproducibleWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer without its two sources of chance.
+
+    It draws the second half of the new /ID at random (any value unlike the
+    original's will do, so it is taken from the content here) and stamps
+    /ModDate with the clock (the signing time here).
+    """
+
+    def __init__(self, pdf_bytes: bytes, modified: dt.datetime):
+        super().__init__(io.BytesIO(pdf_bytes))
+        second = generic.ByteStringObject(hashlib.sha256(pdf_bytes).digest()[:16])
+        self._document_id = generic.ArrayObject([self._document_id[0], second])
+        self._modified = modified
+
+    def _update_meta(self):
+        super()._update_meta()
+        if self._info is not None:
+            self._info.get_object()[generic.pdf_name("/ModDate")] = generic.pdf_date(self._modified)
 
 
 class _FixedTimePdfSigner(signers.PdfSigner):

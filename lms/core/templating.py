@@ -29,6 +29,7 @@ MENU: list[MenuItem] = [
     MenuItem(_l("Kế hoạch bồi dưỡng"), "targets.index", "hr"),
     MenuItem(_l("Đơn vị"), "org.units", "hr"),
     MenuItem(_l("Cán bộ"), "org.staff_list", "hr"),
+    MenuItem(_l("Giấy chứng nhận"), "certificates_hr.index", "hr"),
     MenuItem(_l("Quản trị"), "admin.index", "admin"),
 ]
 
