@@ -51,7 +51,10 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    return " ".join(nfc(str(value).translate(_INVISIBLE)).split())
+    text = str(value)
+    if not text.isascii():  # ASCII is already NFC and has no invisible characters
+        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    return " ".join(text.split())
 
 
 def search_key(value: str | None) -> str:
@@ -154,8 +157,7 @@ def split_full_name(full: str | None) -> tuple[str, str, str]:
 
     :param full: the full name; NFC-normalised and whitespace-cleaned here
     """
-    words = (clean_text(full) or "").split(" ")
-    words = [word for word in words if word]
+    words = (clean_text(full) or "").split()
     if not words:
         return "", "", ""
     if len(words) == 1:
