@@ -116,8 +116,9 @@ class TargetMember(db.Model):
             "uq_target_members_current", "target_id", "user_id", unique=True,
             sqlite_where=db.text("left_on IS NULL"), postgresql_where=db.text("left_on IS NULL"),
         ),
-        Index("ix_target_members_unit", "target_id", "unit_id", "status"),
-        Index("ix_target_members_completed", "target_id", "completed_on", "unit_id"),
+        # Both cover the burn-up query: the whole target by day, or a subtree's units one by one.
+        Index("ix_target_members_unit_status", "target_id", "unit_id", "status", "completed_on", "left_on"),
+        Index("ix_target_members_done", "target_id", "completed_on", "left_on", "unit_id"),
         Index("ix_target_members_user", "user_id"),
     )
 

@@ -152,7 +152,7 @@ def completions_by_day(target: TrainingTarget, unit: OrgUnit) -> list[tuple[date
         TargetMember.target_id == target.id, TargetMember.left_on.is_(None), TargetMember.completed_on.isnot(None)
     )
     if not all(audience_unit.path.startswith(unit.path) for audience_unit in target.units):
-        stmt = stmt.join(OrgUnit, OrgUnit.id == TargetMember.unit_id).where(OrgUnit.path.startswith(unit.path))
+        stmt = stmt.where(TargetMember.unit_id.in_(select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))))
     return list(db.session.execute(stmt.group_by(TargetMember.completed_on).order_by(TargetMember.completed_on)))
 
 

@@ -69,14 +69,20 @@ class Wanted:
 
 def load_facts(user_ids: Iterable[int] | None = None) -> list[PersonFacts]:
     """Facts about the given people (everyone when ``None``)."""
-    current_start = select(func.max(Posting.start_date)).where(Posting.user_id == User.id, Posting.end_date.is_(None))
-    last_end = select(func.max(Posting.end_date)).where(Posting.user_id == User.id)
+    dates = select(
+        Posting.user_id, func.max(case((Posting.end_date.is_(None), Posting.start_date))).label("current_start"),
+        func.max(Posting.end_date).label("last_end"),
+    ).group_by(Posting.user_id)
+    if user_ids is not None:
+        user_ids = list(user_ids)
+        dates = dates.where(Posting.user_id.in_(user_ids))
+    dates = dates.subquery()
     stmt = select(
         User.id, User.unit_id, OrgUnit.path, OrgUnit.level, func.coalesce(User.category, ""), User.position,
-        User.active, current_start.scalar_subquery(), last_end.scalar_subquery(),
-    ).outerjoin(OrgUnit, OrgUnit.id == User.unit_id)
+        User.active, dates.c.current_start, dates.c.last_end,
+    ).outerjoin(OrgUnit, OrgUnit.id == User.unit_id).outerjoin(dates, dates.c.user_id == User.id)
     if user_ids is not None:
-        stmt = stmt.where(User.id.in_(list(user_ids)))
+        stmt = stmt.where(User.id.in_(user_ids))
     return [PersonFacts(*row) for row in db.session.execute(stmt)]
 
 

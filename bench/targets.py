@@ -1,0 +1,110 @@
+"""Benchmark: the HR dashboard, a unit's drill-down and a full rebuild of a target's rollups.
+
+Usage::
+
+    .venv/bin/python bench/targets.py [--staff 100000] [--runs 30] [--database sqlite:////tmp/bench.db]
+
+Builds the invented province (``flask lms bench-data``) in a fresh database, then prints
+server-side times (p50 and p90 of the full request, through the test client, logged in
+as the province's HR) and the rebuild time. Targets: dashboard and drill-down ≤ 50 ms at
+100,000 staff (≤ 200 ms at 1,000,000), rebuild ≤ 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import delete, select  # noqa: E402
+
+from lms import create_app  # noqa: E402
+from lms.auth.operations import grant_role  # noqa: E402
+from lms.extensions import db  # noqa: E402
+from lms.org.models import OrgUnit  # noqa: E402
+from lms.targets.bench_data import build_bench_data  # noqa: E402
+from lms.targets.models import TargetCount, TargetMember, TrainingTarget  # noqa: E402
+from lms.targets.rollups import rebuild_target  # noqa: E402
+
+
+def _timed(client, url: str, runs: int) -> tuple[float, float]:
+    client.get(url)  # warm caches and templates
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.9) - 1]
+
+
+def _login(app, client):
+    from lms.auth.models import User
+
+    hr = db.session.scalar(select(User).order_by(User.id).limit(1))
+    province = db.session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)))
+    grant_role(hr, "hr", province)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = hr.get_id()
+        session["_fresh"] = True
+        session["login_at"] = session["seen_at"] = int(time.time())
+    return province
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--staff", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database", help="an empty database URL (a temporary SQLite file by default)")
+    args = parser.parse_args()
+    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_IDLE_MINUTES": 600, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        counts = build_bench_data(args.staff)
+        db.session.commit()
+        print(f"data: {counts} in {time.perf_counter() - started:.1f} s")
+        client = app.test_client()
+        province = _login(app, client)
+        target = db.session.get(TrainingTarget, counts["target"])
+        worst = _worst_district(target, province)
+        pages = {"dashboard": "/hr/targets", "province drill-down": f"/hr/targets/{target.id}/units/{province.id}",
+                 "district drill-down": f"/hr/targets/{target.id}/units/{worst.id}"}
+        for name, page in pages.items():
+            p50, p90 = _timed(client, page, args.runs)
+            print(f"{name:<22} p50 {p50:7.1f} ms   p90 {p90:7.1f} ms")
+        _rebuild(target)
+
+
+def _worst_district(target, province) -> OrgUnit:
+    from lms.targets.queries import unit_report
+
+    rows = [row for row in unit_report(target, province).rows if row.unit.kind == "district"]
+    return rows[0].unit
+
+
+def _rebuild(target) -> None:
+    started = time.perf_counter()
+    rebuild_target(target)
+    db.session.commit()
+    print(f"rebuild (nothing changed)  {time.perf_counter() - started:6.2f} s")
+    db.session.execute(delete(TargetMember).where(TargetMember.target_id == target.id))
+    db.session.execute(delete(TargetCount).where(TargetCount.target_id == target.id))
+    db.session.commit()
+    started = time.perf_counter()
+    rebuild_target(target)
+    db.session.commit()
+    print(f"rebuild (from empty)       {time.perf_counter() - started:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
