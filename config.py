@@ -55,6 +55,14 @@ class Config:
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_IP = os.environ.get("LMS_LOGIN_LIMIT_PER_IP", "50 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LMS_LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_MAX_FAILURES = int(os.environ.get("LMS_LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LMS_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    LOCKOUT_MINUTES = int(os.environ.get("LMS_LOCKOUT_MINUTES", "15"))
+    REQUIRE_2FA_FOR_STAFF_ROLES = _env_bool("LMS_REQUIRE_2FA_FOR_STAFF_ROLES", False)
+    AUDIT_RETENTION_MONTHS = int(os.environ.get("LMS_AUDIT_RETENTION_MONTHS", "12"))
+    HSTS_SECONDS = 0  # off unless served over HTTPS (ProductionConfig)
 
     # Quizzes: answers are still accepted this long after an attempt's deadline (network delays).
     LMS_QUIZ_GRACE_SECONDS = int(os.environ.get("LMS_QUIZ_GRACE_SECONDS", "30"))
@@ -96,6 +104,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = _env_bool("LMS_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS_SECONDS = int(os.environ.get("LMS_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
 
     def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]

@@ -63,6 +63,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lms.admin.views import bp as admin_bp
+    from lms.auth.two_factor_views import bp as two_factor_bp
     from lms.auth.views import bp as auth_bp
     from lms.certificates.hr_views import bp as certificates_hr_bp
     from lms.certificates.views import bp as certificates_bp
@@ -74,6 +76,6 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reports.views import bp as reports_bp
     from lms.targets.views import bp as targets_bp
 
-    for blueprint in (core_bp, auth_bp, org_bp, courses_bp, learning_bp, quizzes_bp, targets_bp, reports_bp,
+    for blueprint in (core_bp, auth_bp, two_factor_bp, org_bp, admin_bp, courses_bp, learning_bp, quizzes_bp, targets_bp, reports_bp,
                       certificates_bp, certificates_hr_bp):
         app.register_blueprint(blueprint)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lms.core.models import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:
+    from lms.auth.models import User
+    from lms.org.models import OrgUnit
 
 
 class AuditEvent(db.Model):
@@ -26,6 +31,9 @@ class AuditEvent(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(viewonly=True)
+    unit: Mapped[OrgUnit | None] = relationship(viewonly=True)
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,4 +1,4 @@
-"""Login and password forms."""
+"""Login, password and second-factor forms."""
 
 from __future__ import annotations
 
@@ -25,3 +25,24 @@ class ChangePasswordForm(BaseForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("Hai mật khẩu không khớp nhau."))],
     )
     submit = SubmitField(_l("Đổi mật khẩu"))
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(_l("Mã xác thực hoặc mã khôi phục"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Xác nhận"))
+
+
+class EnrolForm(BaseForm):
+    code = StringField(_l("Mã 6 chữ số trên ứng dụng"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Bật xác thực hai lớp"))
+
+
+class DisableSecondFactorForm(BaseForm):
+    password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    code = StringField(_l("Mã 6 chữ số trên ứng dụng"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Tắt xác thực hai lớp"))
+
+
+class NewRecoveryCodesForm(BaseForm):
+    code = StringField(_l("Mã 6 chữ số trên ứng dụng"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Tạo bộ mã khôi phục mới"))

@@ -1,15 +1,18 @@
-"""Flask-Login wiring: loading users by id and session token, idle and absolute timeouts."""
+"""Flask-Login wiring: loading users by id and session token, the second step, idle and absolute timeouts."""
 
 from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from lms.auth.models import User
 from lms.extensions import db, login_manager
+
+# Time allowed between the password and the second-factor code.
+SECOND_STEP_MINUTES = 5
 
 
 def load_user(session_id: str) -> User | None:
@@ -23,12 +26,32 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-def start_session() -> None:
-    """Stamp a fresh login with its start time (for the absolute timeout)."""
+def begin_session(user: User) -> None:
+    """Log ``user`` in on a brand-new session (no fixation), stamped for the timeouts."""
+    session.clear()
+    login_user(user)
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
     session.permanent = True
+
+
+def start_second_step(user: User, next_url: str | None) -> str:
+    """Remember, in a fresh session, who gave the right password; returns the code page's URL."""
+    session.clear()
+    session["pending_2fa"] = {"user": user.id, "token": user.session_token, "at": int(time.time()), "next": next_url or ""}
+    return url_for("two_factor.verify")
+
+
+def pending_second_step() -> tuple[User, str] | None:
+    """The user waiting to type their code and where they were going, unless it went stale."""
+    pending = session.get("pending_2fa")
+    if not pending or time.time() - pending["at"] > SECOND_STEP_MINUTES * 60:
+        return None
+    user = db.session.get(User, pending["user"])
+    if user is None or not user.active or not user.totp_secret or user.session_token != pending["token"]:
+        return None
+    return user, pending["next"]
 
 
 def _expired(now: int) -> bool:

@@ -1,8 +1,8 @@
-"""Response headers: CSP without inline script, no sniffing, no framing, no caching of private pages."""
+"""Response headers: CSP without inline script, no sniffing, no framing, HSTS, no caching of private pages."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -27,6 +27,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("HSTS_SECONDS"):
+        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
     if current_user.is_authenticated:
         # A view may allow private caching of what never changes under its URL (course media).
         headers.setdefault("Cache-Control", "no-store")

@@ -50,3 +50,41 @@ def test_hr_reset_gives_one_time_password_that_must_be_changed(client, app, prov
     learner.post_form("/account/password", {"current_password": one_time, "new_password": "que-huong-xu-thanh", "confirm": "que-huong-xu-thanh"})
     db.session.expire_all()
     assert db.session.get(User, clerk.id).must_change_password is False
+
+
+def test_long_passphrases_up_to_128_characters_are_accepted(client, province, make_person, login):
+    person = make_person(province, password="mat-khau-cu-dai")
+    login(person)
+    current = "mat-khau-cu-dai"
+    for length in (64, 100, 128):
+        new = ("sông Mã chảy qua xứ Thanh " * 6)[:length - 3] + f"{length:03d}"
+        assert len(new) == length
+        response = client.post_form("/account/password", {"current_password": current, "new_password": new, "confirm": new})
+        assert response.status_code == 302, length
+        current = new
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, person.id).password_hash, current)
+
+
+def test_a_password_over_128_characters_is_refused(client, province, make_person, login):
+    login(make_person(province, password="mat-khau-cu-dai"))
+    new = "x" * 60 + "sông Mã" * 10
+    page = client.post_form("/account/password", {"current_password": "mat-khau-cu-dai", "new_password": new, "confirm": new})
+    assert "dài quá 128 ký tự" in page.get_data(as_text=True)
+
+
+def test_the_common_password_list_holds_the_10000_most_common_and_vietnamese_ones(app):
+    from lms.auth.passwords import _common_passwords, password_problems
+
+    assert len(_common_passwords()) >= 10_000
+    with app.test_request_context():
+        for weak in ("password", "qwertyuiop", "iloveyou", "12345678", "anhyeuem", "thanhhoa123", "PassWord1"):
+            assert password_problems(weak), weak
+        assert password_problems("nguyenvana", identifiers=("NguyenVanA",))
+        assert password_problems("hoa sen nở giữa đầm") == []
+
+
+def test_learners_are_never_asked_to_rotate_their_password(client, province, make_person, login):
+    login(make_person(province, password="mat-khau-cu-dai"))
+    response = client.get("/")
+    assert "/account/password" not in response.headers.get("Location", "")
