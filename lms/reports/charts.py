@@ -9,7 +9,7 @@ from lms.core.pdf import vn_numeric_date
 from lms.targets.queries import Burnup
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 48, 40, 12, 36
 Y_TICKS = 4
 
 
@@ -37,9 +37,14 @@ def _scale(low: float, high: float, out_low: float, out_high: float):
 
 
 def _y_top(burnup: Burnup) -> int:
+    """The top of the y axis: a round step (1, 2 or 5 × 10ⁿ) times the number of ticks."""
     top = max(burnup.needed, burnup.completed, 1)
-    step = max(1, -(-top // Y_TICKS))
-    return step * Y_TICKS
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * magnitude * Y_TICKS >= top:
+                return factor * magnitude * Y_TICKS
+        magnitude *= 10
 
 
 def burnup_chart(burnup: Burnup, width: int = WIDTH, height: int = HEIGHT) -> Chart:

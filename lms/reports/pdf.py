@@ -19,7 +19,7 @@ from lms.targets.queries import Figures, UnitReport
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
 ROW = 15
-COLUMNS = (MARGIN, 290, 345, 400, 455, 510)  # unit name, then the numbers (right-aligned at the next column)
+COLUMNS = (MARGIN, 250, 330, 400, 470)  # unit name, then the numbers (right-aligned at the next column)
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ReportInput:
     chart: Chart
     projection: str
     place: str
-    parent_agency: str
+    parent_agency: str | None
     today: date
 
 
@@ -131,7 +131,7 @@ def _table_header(canvas, y: float) -> float:
 
 def _table_row(canvas, name: str, figures: Figures, y: float, font=FONT_REGULAR) -> None:
     canvas.setFont(font, 10)
-    canvas.drawString(COLUMNS[0], y, name[:60])
+    canvas.drawString(COLUMNS[0], y, name[:45])
     values = [figures.audience, figures.completed, f"{figures.percent:.1f}", figures.gap]
     for right, value in zip(COLUMNS[2:] + (PAGE_WIDTH - MARGIN,), values):
         canvas.drawRightString(right, y, str(value))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -138,7 +138,7 @@ def report_pdf(target_id: int, unit_id: int):
     """The official report, to print and sign."""
     target, current = _target_and_unit(target_id, unit_id)
     report, chart, projection = _figures_chart_projection(target, current)
-    parent = current.parent.name if current.parent else current_app.config["ORG_NAME"]
+    parent = current.parent.name if current.parent else None
     data = render_report(ReportInput(report, chart, projection, place="Thanh Hóa", parent_agency=parent,
                                      today=local_today()))
     audit("target.export", target, unit_id=current.id, format="pdf", content="report")
