@@ -22,7 +22,7 @@ class MenuItem:
 
 # Each area adds its pages here; an entry whose endpoint is not registered is not shown.
 MENU: list[MenuItem] = [
-    MenuItem(_l("Học tập"), "core.home", "learner"),
+    MenuItem(_l("Học tập"), "learning.dashboard", "learner"),
     MenuItem(_l("Khóa học"), "learning.catalogue", "learner"),
     MenuItem(_l("Soạn bài giảng"), "authoring.courses", "trainer"),
     MenuItem(_l("Tiến độ đơn vị"), "reports.dashboard", "hr"),

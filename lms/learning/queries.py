@@ -12,6 +12,7 @@ from lms.certificates.views import completion_certificate_url
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress
+from lms.targets.queries import required_for
 
 
 @dataclass(frozen=True)
@@ -78,28 +79,26 @@ class CourseProgress:
         return previous, following
 
 
-def active_lessons(course_ids: list[int]) -> dict[int, list[LessonItem]]:
-    """Active lessons (without bodies) of each course, in course order."""
+def lessons_and_reads(user, course_ids: list[int]) -> tuple[dict[int, list[LessonItem]], set[int]]:
+    """Active lessons (without bodies) of each course in course order, and the ids of those ``user`` read.
+
+    One query: the lesson player runs it on every page.
+    """
+    read = (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == user.id)
     rows = db.session.execute(
-        select(Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position)
+        select(Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position, LessonProgress.id)
+        .outerjoin(LessonProgress, read)
         .where(Lesson.course_id.in_(course_ids), Lesson.retired.is_(False))
         .order_by(Lesson.course_id, Lesson.position)
     )
     lessons: dict[int, list[LessonItem]] = defaultdict(list)
-    for row in rows:
-        lessons[row.course_id].append(LessonItem(*row))
-    return lessons
-
-
-def read_lesson_ids(user, course_ids: list[int]) -> set[int]:
-    """Ids of the lessons of these courses that ``user`` has read."""
-    return set(
-        db.session.scalars(
-            select(LessonProgress.lesson_id)
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id == user.id, Lesson.course_id.in_(course_ids))
-        )
-    )
+    read_ids = set()
+    for *columns, progress_id in rows:
+        item = LessonItem(*columns)
+        lessons[item.course_id].append(item)
+        if progress_id is not None:
+            read_ids.add(item.id)
+    return lessons, read_ids
 
 
 def _by_course(model, user, course_ids: list[int]) -> dict:
@@ -107,22 +106,24 @@ def _by_course(model, user, course_ids: list[int]) -> dict:
     return {row.course_id: row for row in rows}
 
 
-def progress_for(user, courses: list[Course]) -> dict[int, CourseProgress]:
-    """Progress of ``user`` in each of ``courses``, keyed by course id (four queries in all)."""
+def progress_for(user, courses: list[Course], with_record: bool = True) -> dict[int, CourseProgress]:
+    """Progress of ``user`` in each of ``courses``, keyed by course id.
+
+    :param with_record: also load the enrolment and completion (two more queries)
+    """
     ids = [course.id for course in courses]
-    lessons = active_lessons(ids)
-    read_ids = read_lesson_ids(user, ids)
-    enrollments = _by_course(Enrollment, user, ids)
-    completions = _by_course(CourseCompletion, user, ids)
+    lessons, read_ids = lessons_and_reads(user, ids)
+    enrollments = _by_course(Enrollment, user, ids) if with_record else {}
+    completions = _by_course(CourseCompletion, user, ids) if with_record else {}
     return {
         course.id: CourseProgress(course, lessons[course.id], read_ids, enrollments.get(course.id), completions.get(course.id))
         for course in courses
     }
 
 
-def course_progress(user, course: Course) -> CourseProgress:
-    """Progress of ``user`` in one course."""
-    return progress_for(user, [course])[course.id]
+def course_progress(user, course: Course, with_record: bool = True) -> CourseProgress:
+    """Progress of ``user`` in one course (see :func:`progress_for`)."""
+    return progress_for(user, [course], with_record)[course.id]
 
 
 def published_courses() -> list[Course]:
@@ -148,34 +149,36 @@ class Dashboard:
 
 
 def dashboard(user) -> Dashboard:
-    """What the learner's dashboard shows: required, in progress, completed, and the rest of the catalogue."""
+    """What the learner's dashboard shows: required, in progress, completed, and the rest of the catalogue.
+
+    A required course shows in the first section only (with its progress), not again
+    among the courses in progress or the catalogue.
+    """
+    required = required_courses(user)
     completed = list(
         db.session.scalars(
             select(CourseCompletion).where(CourseCompletion.user_id == user.id).order_by(CourseCompletion.completed_at.desc())
         )
     )
-    done_ids = {completion.course_id for completion in completed}
+    shown = {item.course.id for item in required} | {completion.course_id for completion in completed}
     enrolled = db.session.scalars(
         select(Course)
         .join(Enrollment, Enrollment.course_id == Course.id)
         .where(Enrollment.user_id == user.id, Course.status == "published")
         .order_by(Enrollment.enrolled_at.desc())
     ).all()
-    in_progress = [course for course in enrolled if course.id not in done_ids]
+    in_progress = [course for course in enrolled if course.id not in shown]
     progress = progress_for(user, in_progress) if in_progress else {}
-    taken = done_ids | {course.id for course in enrolled}
-    others = [course for course in published_courses() if course.id not in taken]
-    return Dashboard(required_courses(user), [progress[course.id] for course in in_progress], completed, others)
+    shown |= {course.id for course in enrolled}
+    others = [course for course in published_courses() if course.id not in shown]
+    return Dashboard(required, [progress[course.id] for course in in_progress], completed, others)
 
 
 def required_courses(user) -> list[RequiredTraining]:
-    """Trainings required of ``user`` by training targets, with deadline and progress.
-
-    The seam for the Targets issue: training targets do not exist yet, so nobody is
-    required to take anything and this returns an empty list. The dashboard already
-    shows its section whenever the list is not empty.
-    """
-    return []
+    """Published courses that active training targets require of ``user``, by deadline, with progress."""
+    rows = [(course, deadline) for course, deadline in required_for(user) if course.status == "published"]
+    progress = progress_for(user, [course for course, _deadline in rows]) if rows else {}
+    return [RequiredTraining(course, deadline, progress[course.id]) for course, deadline in rows]
 
 
 def certificate_url(completion: CourseCompletion) -> str | None:

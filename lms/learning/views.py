@@ -84,7 +84,7 @@ def lesson(code: str, slug: str):
     """The lesson player: the text, next/previous, and the "read" button."""
     course = course_or_404(current_user, code)
     lesson = _lesson_or_404(course, slug)
-    progress = queries.course_progress(current_user, course)
+    progress = queries.course_progress(current_user, course, with_record=False)
     previous, following = progress.neighbours(lesson.id)
     body = render_markdown(lesson.body, media_prefix=url_for("courses.media", code=course.code, filename=""))
     return render_template(

@@ -44,3 +44,11 @@ def test_media_needs_a_login(client, make_course):
     make_course()
     response = client.get("/courses/KH01/media/hinh.svg")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_media_answers_range_requests(client, login, learner, make_course):
+    make_course()
+    login(learner)
+    response = client.get("/courses/KH01/media/hinh.svg", headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206 and response.data == SVG[:10]
+    assert response.headers["Content-Range"] == f"bytes 0-9/{len(SVG)}"
