@@ -8,7 +8,8 @@ Runs on a fresh SQLite database in a temporary folder (or ``DATABASE_URL``). Iss
 through the learning area's completion, so the figure includes the completion, the serial
 counter, rendering, the file write and the commit. Bundling writes a ZIP of ``--bundle``
 certificates (the stored files, copied as many times as needed) and prints the process's
-peak memory at the start and the end: a streaming bundle keeps it flat.
+memory at the start and the end: a streaming bundle keeps it flat. Last, ``--merged``
+certificates are rendered into one PDF for printing, with the memory it took.
 """
 
 from __future__ import annotations
@@ -135,11 +136,27 @@ def bench_bundle(total: int, unit, course, folder: Path) -> None:
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 
+def bench_merged(count: int, unit, folder: Path) -> None:
+    """Render the first ``count`` certificates of the unit into one PDF; print time and memory."""
+    from lms.certificates import queries
+    from lms.certificates.bundles import write_merged
+    from lms.core.database import read_only_transactions
+
+    start_rss, wall = _rss_mb(), time.perf_counter()
+    with read_only_transactions():
+        pages = write_merged(queries.for_holder_unit(unit).limit(count), folder / "merged.pdf")
+    wall = time.perf_counter() - wall
+    size = (folder / "merged.pdf").stat().st_size / 2**20
+    print(f"merged     {pages:>6} pages: {pages / wall:7.1f}/s, {size:.1f} MiB PDF; "
+          f"RSS {start_rss:.0f} MiB before, peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
 def main() -> None:
     """Parse the arguments and run both measurements."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=300, help="certificates to issue")
     parser.add_argument("--bundle", type=int, default=10_000, help="certificates to bundle")
+    parser.add_argument("--merged", type=int, default=1_000, help="certificates to merge into one PDF")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lms-bench-"))
     try:
@@ -147,6 +164,7 @@ def main() -> None:
         with app.app_context():
             unit, course = bench_issue(args.n)
             bench_bundle(args.bundle, unit, course, folder)
+            bench_merged(args.merged, unit, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -76,9 +76,3 @@ def register(year: int, unit: OrgUnit, subtree: bool = True):
         .where(Certificate.year == year, unit_condition)
         .order_by(Certificate.number)
     )
-
-
-def of_holder(user) -> list[Certificate]:
-    """Every certificate of ``user``, newest first."""
-    stmt = select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at.desc())
-    return list(db.session.scalars(stmt))

@@ -64,7 +64,7 @@ def detail(certificate_id: int):
                            form=ReasonForm(), code=codes.display(certificate.verification_code))
 
 
-def _reason_or_back(certificate: Certificate) -> str | None:
+def _reason() -> str | None:
     form = ReasonForm()
     if form.validate_on_submit():
         return form.reason.data.strip()
@@ -77,7 +77,7 @@ def _reason_or_back(certificate: Certificate) -> str | None:
 def revoke(certificate_id: int):
     """Revoke a valid certificate (fraud, error), with a reason shown on verification."""
     certificate = certificate_or_404(current_user, certificate_id)
-    reason = _reason_or_back(certificate)
+    reason = _reason()
     if reason and certificate.status == "valid":
         revoke_certificate(certificate, reason)
         db.session.commit()
@@ -90,7 +90,7 @@ def revoke(certificate_id: int):
 def reissue(certificate_id: int):
     """Replace a valid certificate by a new one with the holder's current details."""
     certificate = certificate_or_404(current_user, certificate_id)
-    reason = _reason_or_back(certificate)
+    reason = _reason()
     if not reason or certificate.status != "valid":
         return redirect(url_for(".detail", certificate_id=certificate.id))
     new = reissue_certificate(certificate, reason)

@@ -72,3 +72,9 @@ def test_an_altered_file_is_never_served(client, login, world):
     path.write_bytes(path.read_bytes() + b"%")
     login(people["admin"])
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 500
+
+
+def test_the_learners_dashboard_links_to_the_certificate(client, login, world):
+    people, certificate, _ = world
+    login(people["holder"])
+    assert f'href="/certificates/{certificate.id}.pdf"' in client.get("/learn").get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import uuid
 import zipfile
 
 import pytest
@@ -98,3 +99,32 @@ def test_the_register_lists_a_year_by_number_with_formulas_neutralised(client, l
     assert [row[0] for row in body] == [f"{n}/{year}" for n in range(1, 6)]
     assert "'=HYPERLINK(\"x\")" in [row[2] for row in body]
     assert all(row[8] == "Còn hiệu lực" for row in body)
+
+
+def _redis_or_skip(url: str):
+    import redis
+
+    connection = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    return connection
+
+
+def test_with_redis_the_bundle_goes_to_the_rq_worker(app, client, login, commune, make_person, issued, monkeypatch):
+    from rq import Queue, SimpleWorker
+
+    url = "redis://127.0.0.1:6379/0"
+    connection = _redis_or_skip(url)
+    queue_name = f"lms-test-{uuid.uuid4().hex[:8]}"  # no clash with other runs on the same Redis
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.setattr("lms.certificates.jobs.QUEUE", queue_name)
+    login(make_person(commune, "Lê Thị Cúc", roles=[("hr", commune)]))
+    client.post_form("/hr/certificates/bundles", {"unit": commune.id, "merged": "y"})
+    assert db.session.scalar(select(Job.status)) == "queued"  # nothing runs in the web process
+    db.session.commit()
+    SimpleWorker([Queue(queue_name, connection=connection)], connection=connection).work(burst=True)
+    db.session.expire_all()
+    job = db.session.scalar(select(Job))
+    assert (job.status, job.done, job.total) == ("done", 4, 4) and job.result_name.endswith(".pdf")
