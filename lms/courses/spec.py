@@ -1,13 +1,17 @@
-"""Reading a course folder (``course.yaml``, ``lessons/``, ``questions.gift``, ``media/``).
+"""Reading and checking a course (``course.yaml``, ``lessons/``, ``questions.gift``, ``media/``).
 
-Nothing here touches the database: :func:`read_course_folder` returns a
-:class:`CourseSpec` and the list of every problem found, each as ``FILE:LINE: message``.
-The format is documented in ``docs/course-format.md``.
+Nothing here touches the database. :func:`read_course_folder` reads a folder and
+:func:`spec_from_content` builds a course held in memory (the authoring draft); both
+return a :class:`CourseSpec` and the list of every problem found, through the same
+checks. Folder problems read ``FILE:LINE: message``; in-memory ones name the file the
+export would write (``lessons/01-slug.md: message``). The format is documented in
+``docs/course-format.md``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +20,17 @@ import yaml
 from lms.core.text import nfc
 from lms.core.uploads import sniff_content_type
 from lms.courses.settings import QuizSettingsError, normalise_certificate, normalise_quiz
-from lms.quizzes.qtypes import ParsedQuestion, QuestionFormatError
 from lms.quizzes.gift import parse_gift
+from lms.quizzes.qtypes import QUESTION_TYPES, ParsedQuestion, QuestionFormatError
 
 LESSON_NAME_RE = re.compile(r"^(\d{2,3})-([a-z0-9][a-z0-9-]*)\.md$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")
 MEDIA_REF_RE = re.compile(r"\]\(\s*<?media/([^)\s>]+)>?")
 MAX_MEDIA_BYTES = 25 * 1024 * 1024
+
+#: ``report(key, message)``: a problem with the setting or front-matter key ``key``.
+Report = Callable[[str, str], None]
 
 
 @dataclass
@@ -52,8 +60,146 @@ class CourseSpec:
 
 
 class _Problems(list):
-    def add(self, path: Path, line: int, message: str) -> None:
-        self.append(f"{path}:{line}: {message}")
+    def add(self, path: Path | str, line: int | None, message: str) -> None:
+        self.append(f"{path}:{line}: {message}" if line is not None else f"{path}: {message}")
+
+
+def lesson_file_name(position: int, slug: str) -> str:
+    """The lesson's file name in the course folder (``01-mo-dau.md``)."""
+    return f"{position:02d}-{slug}.md"
+
+
+# -- checks shared by the folder reader and the in-memory spec ---------------------------------
+
+
+def settings_spec(data: dict, slug: str, report: Report) -> CourseSpec | None:
+    """The course's settings (the ``course.yaml`` mapping) as a spec without lessons.
+
+    :param data: the settings mapping
+    :param slug: the course folder's name
+    :param report: called for each problem; ``None`` is returned when code or title is missing
+    """
+    missing = [key for key in ("code", "title")
+               if not isinstance(data.get(key), (str, int)) or not str(data.get(key)).strip()]
+    for key in missing:
+        report(key, f"'{key}' is required")
+    if missing:
+        return None
+    code = str(data["code"]).strip()
+    if not CODE_RE.match(code):
+        report("code", "code may only hold letters, digits and '-'")
+    spec = CourseSpec(code=code.upper(), slug=slug, title=nfc(str(data["title"])) or "")
+    spec.summary = nfc(str(data.get("summary") or "")) or ""
+    spec.audience = nfc(str(data.get("audience") or "")) or ""
+    for key, kind, low, high in (("study_hours", float, 0, 1000), ("passing_score", int, 0, 100)):
+        value = data.get(key, getattr(spec, key))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            report(key, f"'{key}' must be a number from {low} to {high}")
+        else:
+            setattr(spec, key, kind(value))
+    try:
+        spec.quiz = normalise_quiz(data.get("quiz") or {})
+    except QuizSettingsError as error:
+        report(error.key, str(error))
+    spec.certificate = normalise_certificate(data.get("certificate") or {})
+    return spec
+
+
+def lesson_meta(meta: dict, report: Report) -> tuple[str, int] | None:
+    """A lesson's title and minutes from its front matter, or ``None`` after reporting.
+
+    :param meta: the front matter (``title``, ``minutes``)
+    :param report: called for each problem
+    """
+    if not str(meta.get("title") or "").strip():
+        report("title", "front matter needs a 'title'")
+        return None
+    minutes = meta.get("minutes", 10)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+        report("minutes", "'minutes' must be a whole number from 1 to 600")
+        return None
+    return nfc(str(meta["title"])).strip(), minutes
+
+
+def duplicate_names(questions: list[ParsedQuestion]) -> Iterator[tuple[ParsedQuestion, ParsedQuestion]]:
+    """``(question, first)`` for each question whose name an earlier ``first`` already has."""
+    seen: dict[str, ParsedQuestion] = {}
+    for question in questions:
+        if question.name in seen:
+            yield question, seen[question.name]
+        seen.setdefault(question.name, question)
+
+
+def missing_media(body: str, media: dict) -> Iterator[tuple[int, str]]:
+    """``(line index in body, file name)`` of each ``media/…`` link to a file not in ``media``."""
+    for index, line in enumerate(body.splitlines()):
+        for name in MEDIA_REF_RE.findall(line):
+            if name not in media:
+                yield index, name
+
+
+def quiz_draw_problems(spec: CourseSpec) -> list[str]:
+    """The quiz's draw asking more questions of a category than the bank holds."""
+    available: dict[str, int] = {}
+    for question in spec.questions:
+        if question.type != "description":
+            available[question.category or ""] = available.get(question.category or "", 0) + 1
+    return [f"quiz draws {count} questions from category '{category}' which has {available.get(category, 0)}"
+            for category, count in spec.quiz.get("draw", {}).items() if available.get(category, 0) < count]
+
+
+# -- a course held in memory -------------------------------------------------------------------
+
+
+def spec_from_content(settings: dict, slug: str, lessons: list[dict], questions: list[ParsedQuestion],
+                      media: dict[str, tuple[str, bytes]]) -> tuple[CourseSpec | None, list[str]]:
+    """Build and check a course held in memory, as the folder reader would read it.
+
+    :param settings: the ``course.yaml`` mapping
+    :param slug: the course folder's name
+    :param lessons: ``{slug, title, minutes, body}`` in course order
+    :param questions: the question bank
+    :param media: file name → (content type, bytes)
+    :returns: the spec (``None`` when code or title is missing) and the problems
+    """
+    problems = _Problems()
+    spec = settings_spec(settings, slug, lambda key, message: problems.add("course.yaml", None, f"{key}: {message}"))
+    if spec is None:
+        return None, problems
+    spec.lessons = [item for item in _memory_lessons(lessons, problems) if item]
+    spec.questions, spec.media = list(questions), dict(media)
+    _memory_questions(spec.questions, problems)
+    for lesson in spec.lessons:
+        for _index, name in missing_media(lesson.body, spec.media):
+            problems.add(f"lessons/{lesson_file_name(lesson.position, lesson.slug)}", None, f"missing media file media/{name}")
+    for message in quiz_draw_problems(spec):
+        problems.add("course.yaml", None, message)
+    return spec, problems
+
+
+def _memory_lessons(lessons: list[dict], problems: _Problems) -> Iterator[LessonSpec | None]:
+    if not lessons:
+        problems.add("lessons/", None, "a course needs at least one lesson")
+    slugs: set[str] = set()
+    for position, item in enumerate(lessons, start=1):
+        where = f"lessons/{lesson_file_name(position, item['slug'])}"
+        if not SLUG_RE.match(item["slug"]) or item["slug"] in slugs:
+            problems.add(where, None, "lesson slugs are unique lower-case ASCII words joined by '-'")
+        slugs.add(item["slug"])
+        meta = lesson_meta(item, lambda key, message, where=where: problems.add(where, None, message))
+        yield LessonSpec(item["slug"], position, *meta, item["body"].strip() + "\n") if meta else None
+
+
+def _memory_questions(questions: list[ParsedQuestion], problems: _Problems) -> None:
+    for question, _first in duplicate_names(questions):
+        problems.add("questions.gift", None, f"question name '{question.name}' is used twice")
+    for question in questions:
+        qtype = QUESTION_TYPES.get(question.type)
+        for message in (qtype.validate(question.data) if qtype else [f"unknown question type {question.type}"]):
+            problems.add("questions.gift", None, f"'{question.name}': {message}")
+
+
+# -- the course folder -------------------------------------------------------------------------
 
 
 def read_course_folder(folder: Path) -> tuple[CourseSpec | None, list[str]]:
@@ -72,7 +218,8 @@ def read_course_folder(folder: Path) -> tuple[CourseSpec | None, list[str]]:
     _check_media_references(folder, spec, problems)
     if questions is not None:  # a bank that did not parse has already been reported
         spec.questions = questions
-        _check_quiz(folder, spec, problems)
+        for message in quiz_draw_problems(spec):
+            problems.add(folder / "course.yaml", 1, message)
     return spec, problems
 
 
@@ -101,33 +248,7 @@ def _read_course_yaml(folder: Path, problems: _Problems) -> CourseSpec | None:
         if data is not None or not problems:
             problems.add(path, 1, "course.yaml must be a mapping of settings")
         return None
-    for key in ("code", "title"):
-        if not isinstance(data.get(key), (str, int)) or not str(data.get(key)).strip():
-            problems.add(path, _line_of(text, key), f"'{key}' is required")
-    if problems:
-        return None
-    return _course_spec(folder, path, text, data, problems)
-
-
-def _course_spec(folder: Path, path: Path, text: str, data: dict, problems: _Problems) -> CourseSpec:
-    code = str(data["code"]).strip()
-    if not CODE_RE.match(code):
-        problems.add(path, _line_of(text, "code"), "code may only hold letters, digits and '-'")
-    spec = CourseSpec(code=code.upper(), slug=folder.name, title=nfc(str(data["title"])) or "")
-    spec.summary = nfc(str(data.get("summary") or "")) or ""
-    spec.audience = nfc(str(data.get("audience") or "")) or ""
-    for key, kind, low, high in (("study_hours", float, 0, 1000), ("passing_score", int, 0, 100)):
-        value = data.get(key, getattr(spec, key))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            problems.add(path, _line_of(text, key), f"'{key}' must be a number from {low} to {high}")
-        else:
-            setattr(spec, key, kind(value))
-    try:
-        spec.quiz = normalise_quiz(data.get("quiz") or {})
-    except QuizSettingsError as error:
-        problems.add(path, _line_of(text, error.key), str(error))
-    spec.certificate = normalise_certificate(data.get("certificate") or {})
-    return spec
+    return settings_spec(data, folder.name, lambda key, message: problems.add(path, _line_of(text, key), message))
 
 
 def _read_lessons(folder: Path, problems: _Problems) -> list[LessonSpec]:
@@ -155,19 +276,18 @@ def _read_lesson(path: Path, match: re.Match, problems: _Problems) -> LessonSpec
     if not parts:
         problems.add(path, 1, "a lesson starts with YAML front matter between '---' lines")
         return None
-    meta = _load_yaml(path, parts.group(1), problems, offset=1)
-    if not isinstance(meta, dict) or not str(meta.get("title") or "").strip():
+    front = parts.group(1)
+    meta = _load_yaml(path, front, problems, offset=1)
+    if not isinstance(meta, dict):
         problems.add(path, 2, "front matter needs a 'title'")
         return None
-    minutes = meta.get("minutes", 10)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
-        problems.add(path, 1 + _line_of(parts.group(1), "minutes"), "'minutes' must be a whole number from 1 to 600")
+    checked = lesson_meta(meta, lambda key, message: problems.add(path, 2 if key == "title" else 1 + _line_of(front, key), message))
+    if checked is None:
         return None
     body = parts.group(2)
     skipped = body[: len(body) - len(body.lstrip())].count("\n")
-    body_line = parts.group(1).count("\n") + 4 + skipped
-    title = nfc(str(meta["title"])).strip()
-    return LessonSpec(match.group(2), int(match.group(1)), title, minutes, body.strip() + "\n", body_line)
+    body_line = front.count("\n") + 4 + skipped
+    return LessonSpec(match.group(2), int(match.group(1)), *checked, body.strip() + "\n", body_line)
 
 
 def _read_media(folder: Path, problems: _Problems) -> dict[str, tuple[str, bytes]]:
@@ -195,29 +315,13 @@ def _read_questions(folder: Path, problems: _Problems) -> list[ParsedQuestion] |
     except QuestionFormatError as error:
         problems.add(path, error.line, error.message)
         return None
-    seen: dict[str, int] = {}
-    for question in questions:
-        if question.name in seen:
-            problems.add(path, question.line, f"question name '{question.name}' already used on line {seen[question.name]}")
-        seen.setdefault(question.name, question.line)
+    for question, first in duplicate_names(questions):
+        problems.add(path, question.line, f"question name '{question.name}' already used on line {first.line}")
     return questions
 
 
 def _check_media_references(folder: Path, spec: CourseSpec, problems: _Problems) -> None:
     for lesson in spec.lessons:
-        path = folder / "lessons" / f"{lesson.position:02d}-{lesson.slug}.md"
-        for line_number, line in enumerate(lesson.body.splitlines(), start=lesson.body_line):
-            for name in MEDIA_REF_RE.findall(line):
-                if name not in spec.media:
-                    problems.add(path, line_number, f"missing media file media/{name}")
-
-
-def _check_quiz(folder: Path, spec: CourseSpec, problems: _Problems) -> None:
-    path = folder / "course.yaml"
-    available: dict[str, int] = {}
-    for question in spec.questions:
-        if question.type != "description":
-            available[question.category or ""] = available.get(question.category or "", 0) + 1
-    for category, count in spec.quiz.get("draw", {}).items():
-        if available.get(category, 0) < count:
-            problems.add(path, 1, f"quiz draws {count} questions from category '{category}' which has {available.get(category, 0)}")
+        path = folder / "lessons" / lesson_file_name(lesson.position, lesson.slug)
+        for index, name in missing_media(lesson.body, spec.media):
+            problems.add(path, lesson.body_line + index, f"missing media file media/{name}")
