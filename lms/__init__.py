@@ -66,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin.views import bp as admin_bp
     from lms.auth.two_factor_views import bp as two_factor_bp
     from lms.auth.views import bp as auth_bp
+    from lms.authoring.bank_views import bp as authoring_bank_bp
+    from lms.authoring.views import bp as authoring_bp
     from lms.certificates.hr_views import bp as certificates_hr_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.core.views import bp as core_bp
@@ -77,5 +79,5 @@ def _register_blueprints(app: Flask) -> None:
     from lms.targets.views import bp as targets_bp
 
     for blueprint in (core_bp, auth_bp, two_factor_bp, org_bp, admin_bp, courses_bp, learning_bp, quizzes_bp, targets_bp, reports_bp,
-                      certificates_bp, certificates_hr_bp):
+                      certificates_bp, certificates_hr_bp, authoring_bp, authoring_bank_bp):
         app.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
 from lms.auth.models import User
+from lms.authoring.models import CourseStaff
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import OrgUnit
@@ -105,6 +106,34 @@ def course_or_404(viewer, code: str) -> Course:
     """The course with ``code`` if ``viewer`` may see it, else 404 (as if missing)."""
     course = db.session.scalar(select(Course).where(Course.code == code))
     if not can_view_course(viewer, course):
+        abort(404)
+    return course
+
+
+def can_author_course(user, course: Course | None) -> bool:
+    """Admin: every course; trainers: the courses they own or were assigned to."""
+    if course is None or not getattr(user, "is_authenticated", False):
+        return False
+    if is_admin(user):
+        return True
+    return has_role(user, "trainer") and db.session.scalar(
+        select(CourseStaff.id).where(CourseStaff.course_id == course.id, CourseStaff.user_id == user.id)
+    ) is not None
+
+
+def authored_courses_condition(user):
+    """SQL condition on :class:`Course` limiting rows to the courses ``user`` may edit."""
+    if is_admin(user):
+        return Course.id.isnot(None)
+    if not has_role(user, "trainer"):
+        return false()
+    return Course.id.in_(select(CourseStaff.course_id).where(CourseStaff.user_id == user.id))
+
+
+def authored_course_or_404(viewer, code: str) -> Course:
+    """The course with ``code`` if ``viewer`` may edit it, else 404 (as if missing)."""
+    course = db.session.scalar(select(Course).where(Course.code == code))
+    if not can_author_course(viewer, course):
         abort(404)
     return course
 
