@@ -2,7 +2,7 @@
 
 from lms.admin.models import AuditEvent  # noqa: F401
 from lms.auth.models import RecoveryCode, RoleGrant, User  # noqa: F401
-from lms.org.models import OrgUnit, Posting  # noqa: F401
+from lms.org.models import OneTimePassword, OrgUnit, PendingPlacement, Posting, UnitSuccession  # noqa: F401
 from lms.courses.models import Course, CourseMedia, Lesson, Question  # noqa: F401
 from lms.authoring.models import CourseDraft, CourseStaff, DraftMedia  # noqa: F401
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress  # noqa: F401

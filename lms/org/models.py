@@ -1,14 +1,14 @@
-"""Organisation units (a tree with validity dates) and postings of staff to units."""
+"""Organisation units (a tree with validity dates), postings of staff, reorganisations."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, and_, or_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, and_, delete, event, inspect, or_
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from lms.core.models import TimestampMixin
+from lms.core.models import TimestampMixin, UTCDateTime, utcnow
 from lms.extensions import db
 
 if TYPE_CHECKING:
@@ -99,3 +99,74 @@ class Posting(TimestampMixin, db.Model):
     def in_force_on(cls, day: date):
         """SQL condition: postings in force on ``day``."""
         return and_(cls.start_date <= day, or_(cls.end_date.is_(None), cls.end_date > day))
+
+
+SUCCESSION_KINDS = ("full", "partial")
+
+
+class UnitSuccession(db.Model):
+    """How a reorganisation carried an old unit into a new one on ``effective``.
+
+    ``full``: the whole old unit went into ``new_unit`` (a merge); ``partial``: the old
+    unit was split and ``new_unit`` is one of the units its people may be placed in.
+    """
+
+    __tablename__ = "unit_successions"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {SUCCESSION_KINDS}", name="kind"),
+        UniqueConstraint("old_unit_id", "new_unit_id", name="uq_unit_successions_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    new_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    effective: Mapped[date] = mapped_column(Date)
+
+    old_unit: Mapped[OrgUnit] = relationship(foreign_keys=[old_unit_id])
+    new_unit: Mapped[OrgUnit] = relationship(foreign_keys=[new_unit_id])
+
+
+class PendingPlacement(TimestampMixin, db.Model):
+    """A person of a split unit waiting for HR to choose their new unit.
+
+    Until placed, the person's posting in the old (closed) unit stays in force, so
+    they are counted once, there, in every "as of" report.
+    """
+
+    __tablename__ = "pending_placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    old_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    effective: Mapped[date] = mapped_column(Date)
+
+    user: Mapped[User] = relationship()
+    old_unit: Mapped[OrgUnit] = relationship()
+
+
+class OneTimePassword(db.Model):
+    """The plain one-time password of an imported account, kept only until it is printed.
+
+    The row goes when HR confirms the printed list was handed out, when the person
+    sets a password (see :func:`_forget_replaced_passwords`) or when they leave.
+    """
+
+    __tablename__ = "one_time_passwords"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    password: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_replaced_passwords(session: Session, _context, _instances) -> None:
+    """A password set by any means makes the stored one-time password useless: delete it."""
+    from lms.auth.models import User
+
+    changed = [
+        obj.id for obj in session.dirty
+        if isinstance(obj, User) and obj.id is not None and inspect(obj).attrs.password_hash.history.has_changes()
+    ]
+    if changed:
+        session.execute(delete(OneTimePassword).where(OneTimePassword.user_id.in_(changed)))
