@@ -52,12 +52,14 @@ def _import_shipped_courses() -> int:
 
 def register_cli(app: Flask) -> None:
     """Attach ``flask lms`` and its sub-groups to ``app``."""
-    from lms.certificates.cli import COMMANDS as certificate_commands
     from lms.admin.cli import COMMANDS as admin_commands
+    from lms.certificates.cli import COMMANDS as certificate_commands
     from lms.courses.cli import courses_cli
+    from lms.org.cli import staff_cli, units_cli
     from lms.quizzes.cli import questions_cli, quizzes_cli
     from lms.targets.cli import COMMANDS as target_commands
 
-    for group in (courses_cli, questions_cli, quizzes_cli, *target_commands, *certificate_commands, *admin_commands):
+    for group in (courses_cli, questions_cli, quizzes_cli, staff_cli, units_cli, *admin_commands, *certificate_commands,
+                  *target_commands):
         lms_cli.add_command(group)
     app.cli.add_command(lms_cli)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, select, update
 
 from lms.auth.models import User
+from lms.auth.operations import end_sessions
 from lms.core.text import nfc, search_key
 from lms.extensions import db
-from lms.org.models import OrgUnit, Posting
+from lms.org.models import OneTimePassword, OrgUnit, Posting
 
 _LEVEL_OF_KIND = {"province": "province", "department": "province", "district": "district", "commune": "commune"}
 
@@ -95,3 +96,47 @@ def create_person(staff_code: str, ho: str, ten_dem: str, ten: str, unit: OrgUni
     db.session.add(person)
     post_person(person, unit, start, reason="initial")
     return person
+
+
+class UnitNotEmpty(ValueError):
+    """A unit that still has units or people in force cannot be closed."""
+
+
+def has_current_children(unit: OrgUnit) -> bool:
+    """Whether units in force still hang below ``unit``."""
+    stmt = select(OrgUnit.id).where(OrgUnit.parent_id == unit.id, OrgUnit.valid_to.is_(None)).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
+def is_empty(unit: OrgUnit) -> bool:
+    """Whether ``unit`` has neither units in force below it nor active people in it."""
+    people = select(User.id).where(User.unit_id == unit.id, User.active).limit(1)
+    return not has_current_children(unit) and db.session.scalar(people) is None
+
+
+def close_unit(unit: OrgUnit, day: date) -> None:
+    """Close ``unit`` on ``day`` (its last day is the day before); its row and history stay.
+
+    :param unit: a unit in force with no current child units and no active staff
+    :param day: the first day it no longer exists
+    :raises UnitNotEmpty: when units or active people are still in it
+    """
+    if not is_empty(unit):
+        raise UnitNotEmpty(unit.code)
+    if day <= unit.valid_from:
+        raise ValueError("a unit closes after the day it opened")
+    unit.valid_to = day
+
+
+def deactivate_person(person: User, day: date) -> None:
+    """Mark a leaver inactive: their posting ends on ``day``, their sessions end; nothing is deleted.
+
+    :param person: the member of staff who left
+    :param day: the first day they are no longer in their unit
+    """
+    person.active = False
+    for posting in person.postings:
+        if posting.end_date is None:
+            posting.end_date = max(day, posting.start_date)
+    end_sessions(person)
+    db.session.execute(delete(OneTimePassword).where(OneTimePassword.user_id == person.id))

@@ -1,6 +1,13 @@
-"""Reads on the organisation shared by pages, exports and the API."""
+"""Reads on the organisation shared by pages, exports and the API.
+
+Lists can be asked "as of" a day: the units in force then and the postings in force
+then. Without a day they show today's tree and each person's current unit.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -8,16 +15,16 @@ from sqlalchemy.orm import aliased
 from lms.auth.models import User
 from lms.core.text import search_key
 from lms.extensions import db
-from lms.org.models import OrgUnit
+from lms.org.models import OrgUnit, PendingPlacement, Posting, UnitSuccession
 
 
-def subtree_condition(unit: OrgUnit):
-    """SQL condition on :class:`OrgUnit`: the unit and everything below it."""
-    return OrgUnit.path.startswith(unit.path)
+def subtree_condition(unit: OrgUnit, table=OrgUnit):
+    """SQL condition on :class:`OrgUnit` (or an alias of it): the unit and everything below it."""
+    return table.path.startswith(unit.path)
 
 
 def subtree(unit: OrgUnit, *, current_only: bool = True) -> list[OrgUnit]:
-    """The unit and all its descendants, ordered by path.
+    """The unit and all its descendants, ordered by depth then name.
 
     :param unit: the root of the subtree
     :param current_only: leave out units closed by a reorganisation
@@ -26,6 +33,70 @@ def subtree(unit: OrgUnit, *, current_only: bool = True) -> list[OrgUnit]:
     if current_only:
         stmt = stmt.where(OrgUnit.valid_to.is_(None))
     return list(db.session.scalars(stmt))
+
+
+def current_unit_by_code(code: str) -> OrgUnit | None:
+    """The unit in force today with this code, if any."""
+    return db.session.scalars(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.valid_to.is_(None))).first()
+
+
+def units_as_of(unit: OrgUnit, day: date | None = None) -> list[OrgUnit]:
+    """``unit``'s subtree as it stood on ``day`` (today's tree when ``None``), by depth and name.
+
+    :param unit: the root of the subtree
+    :param day: the day the tree is asked for
+    """
+    stmt = select(OrgUnit).where(subtree_condition(unit), OrgUnit.valid_on(day))
+    return list(db.session.scalars(stmt.order_by(OrgUnit.depth, OrgUnit.name)))
+
+
+def staff_counts(unit: OrgUnit, day: date | None = None) -> dict[int, int]:
+    """Number of people directly in each unit of ``unit``'s subtree.
+
+    Today: active people by their current unit. On a past ``day``: the postings in
+    force that day, so a reorganisation or a leaver changes later counts only.
+
+    :param unit: the root of the subtree
+    :param day: the day the counts are asked for
+    """
+    if day is None:
+        stmt = select(User.unit_id, func.count()).where(User.active).group_by(User.unit_id)
+        stmt = stmt.join(OrgUnit, User.unit_id == OrgUnit.id)
+    else:
+        stmt = select(Posting.unit_id, func.count()).where(Posting.in_force_on(day)).group_by(Posting.unit_id)
+        stmt = stmt.join(OrgUnit, Posting.unit_id == OrgUnit.id)
+    return dict(db.session.execute(stmt.where(subtree_condition(unit))).all())
+
+
+@dataclass
+class TreeNode:
+    """A unit, the people directly in it and in its whole subtree, and its child nodes."""
+
+    unit: OrgUnit
+    own: int = 0
+    total: int = 0
+    children: list[TreeNode] | None = None
+
+
+def unit_tree(unit: OrgUnit, day: date | None = None) -> TreeNode:
+    """``unit``'s subtree as nested nodes with staff counts, as of ``day``.
+
+    :param unit: the root of the tree
+    :param day: the day asked for (today's tree when ``None``)
+    """
+    counts = staff_counts(unit, day)
+    nodes = {u.id: TreeNode(u, own=counts.get(u.id, 0), children=[]) for u in units_as_of(unit, day)}
+    root = nodes.get(unit.id) or TreeNode(unit, own=counts.get(unit.id, 0), children=[])
+    nodes[unit.id] = root
+    for node in sorted(nodes.values(), key=lambda n: -n.unit.depth):
+        node.total += node.own
+        parent = nodes.get(node.unit.parent_id) if node is not root else None
+        if parent is not None:
+            parent.total += node.total
+            parent.children.append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.unit.name_key)
+    return root
 
 
 def children_with_counts(unit: OrgUnit) -> list[tuple[OrgUnit, int]]:
@@ -43,20 +114,101 @@ def children_with_counts(unit: OrgUnit) -> list[tuple[OrgUnit, int]]:
     return [(row[0], row[1]) for row in db.session.execute(stmt)]
 
 
-def staff_in_subtree(unit: OrgUnit, *, query: str = "", active: bool | None = True, category: str | None = None):
+@dataclass
+class StaffFilter:
+    """What a staff list is narrowed to; empty values do not filter.
+
+    ``active`` is ``True``/``False``/``None`` (everyone); it is ignored for a list
+    "as of" a past day, where the postings in force tell who was there.
+    """
+
+    query: str = ""
+    category: str | None = None
+    level: str | None = None
+    position: str = ""
+    active: bool | None = True
+    as_of: date | None = None
+
+
+def staff_in_subtree(unit: OrgUnit, filters: StaffFilter | None = None, **kwargs):
     """``SELECT User`` for the people of ``unit``'s subtree, in Vietnamese name order.
 
     :param unit: the subtree's root
-    :param query: a name (accents optional) or staff code to search for
-    :param active: only active (True), only inactive (False) or everyone (None)
-    :param category: only this staff category
+    :param filters: a :class:`StaffFilter`; or its fields as keyword arguments
     """
-    stmt = select(User).join(OrgUnit, User.unit_id == OrgUnit.id).where(subtree_condition(unit))
-    if query:
-        key = search_key(query)
-        stmt = stmt.where((User.name_key.contains(key, autoescape=True)) | (User.staff_code == query.strip()))
-    if active is not None:
-        stmt = stmt.where(User.active.is_(active))
-    if category:
-        stmt = stmt.where(User.category == category)
-    return stmt.order_by(User.sort_key, User.id)
+    filters = filters or StaffFilter(**kwargs)
+    if filters.as_of is None:
+        stmt = select(User).join(OrgUnit, User.unit_id == OrgUnit.id)
+        if filters.active is not None:
+            stmt = stmt.where(User.active.is_(filters.active))
+    else:
+        stmt = select(User).join(Posting, Posting.user_id == User.id).join(OrgUnit, Posting.unit_id == OrgUnit.id)
+        stmt = stmt.where(Posting.in_force_on(filters.as_of))
+    stmt = stmt.where(subtree_condition(unit))
+    return _narrow(stmt, filters).order_by(User.sort_key, User.id)
+
+
+def staff_as_of(unit: OrgUnit, day: date) -> list[User]:
+    """The people whose posting in force on ``day`` is in ``unit``'s subtree.
+
+    :param unit: the subtree's root (a unit closed since then is fine)
+    :param day: the day asked for
+    """
+    return list(db.session.scalars(staff_in_subtree(unit, StaffFilter(as_of=day))))
+
+
+def count_staff_as_of(unit: OrgUnit, day: date) -> int:
+    """How many postings in force on ``day`` lie in ``unit``'s subtree."""
+    stmt = select(func.count()).select_from(Posting).join(OrgUnit, Posting.unit_id == OrgUnit.id)
+    return db.session.scalar(stmt.where(Posting.in_force_on(day), subtree_condition(unit)))
+
+
+def _narrow(stmt, filters: StaffFilter):
+    if filters.query:
+        stmt = stmt.where(name_or_code_matches(filters.query))
+    if filters.category:
+        stmt = stmt.where(User.category == filters.category)
+    if filters.level:
+        stmt = stmt.where(OrgUnit.level == filters.level)
+    if filters.position:
+        stmt = stmt.where(User.position == filters.position)
+    return stmt
+
+
+def name_or_code_matches(query: str):
+    """SQL condition: the staff code is ``query`` if it has a digit, else the name contains it.
+
+    Names never hold digits, so a code is an exact, indexed lookup; a name matches
+    whatever its accents and case (``nguyen thi hoa`` finds ``Nguyễn Thị Hoà``).
+    """
+    query = query.strip()
+    if any(char.isdigit() for char in query):
+        return User.staff_code == query
+    return User.name_key.contains(search_key(query), autoescape=True)
+
+
+def positions_in_subtree(unit: OrgUnit) -> list[str]:
+    """The distinct non-empty positions held by active people of the subtree, for a filter."""
+    stmt = (
+        select(User.position).distinct().join(OrgUnit, User.unit_id == OrgUnit.id)
+        .where(subtree_condition(unit), User.active, User.position != "")
+    )
+    return sorted(db.session.scalars(stmt), key=search_key)
+
+
+def pending_placements(scope) -> list[PendingPlacement]:
+    """Pending placements whose old unit lies in ``scope`` (an SQL condition on :class:`OrgUnit`)."""
+    stmt = (
+        select(PendingPlacement).join(OrgUnit, PendingPlacement.old_unit_id == OrgUnit.id)
+        .join(User, PendingPlacement.user_id == User.id).where(scope)
+    )
+    return list(db.session.scalars(stmt.order_by(OrgUnit.name, User.sort_key)))
+
+
+def successors(unit: OrgUnit) -> list[OrgUnit]:
+    """The units an old unit went into, by name."""
+    stmt = (
+        select(OrgUnit).join(UnitSuccession, UnitSuccession.new_unit_id == OrgUnit.id)
+        .where(UnitSuccession.old_unit_id == unit.id).order_by(OrgUnit.name)
+    )
+    return list(db.session.scalars(stmt))
