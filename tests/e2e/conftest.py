@@ -3,7 +3,8 @@
 The app runs in a werkzeug server thread on a free loopback port, on a migrated temporary
 SQLite database holding the demo data (``flask lms demo``: demo accounts and the shipped
 courses). Tests read the database through ``live_app``'s context; they never write to it
-except through the browser. Without ``/usr/bin/chromium`` the tests are skipped, unless
+except through the browser. They share that database for the whole run, so each checks
+only the rows it made (its course, its attempt), never a count or "the only one". Without ``/usr/bin/chromium`` the tests are skipped, unless
 ``LMS_E2E_REQUIRED=1`` makes that a failure.
 """
 
