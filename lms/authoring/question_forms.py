@@ -123,23 +123,19 @@ class TrueFalseForm(QuestionForm):
 
 class ShortAnswerForm(QuestionForm):
     qtype = "shortanswer"
-    ignore_diacritics = BooleanField(_l("Chấp nhận câu trả lời gõ không dấu"))
+    # No "ignore diacritics" box: GIFT, and so the course folder, cannot hold that flag.
     answers = FieldList(FormField(AnswerRow), min_entries=MIN_ROWS)
 
     def data_dict(self) -> dict:
         answers = [{"text": _text(row.text.data), "fraction": (_number(row.weight.data) if row.weight.data else 100) / 100,
                     "feedback": _text(row.feedback.data)} for row in self.answers if _text(row.text.data)]
-        data = {"answers": answers}
-        if self.ignore_diacritics.data:
-            data["ignore_diacritics"] = True
-        return data
+        return {"answers": answers}
 
     @classmethod
     def initial(cls, item: dict) -> dict:
         rows = [{"text": a["text"], "weight": _percent(a["fraction"]), "feedback": a["feedback"]}
                 for a in item["data"].get("answers", [])]
-        return super().initial(item) | {"ignore_diacritics": item["data"].get("ignore_diacritics", False),
-                                        "answers": _rows(rows)}
+        return super().initial(item) | {"answers": _rows(rows)}
 
 
 class NumericalForm(QuestionForm):
