@@ -27,10 +27,13 @@ from lms.core.pdf import (
     FONT_BOLD_ITALIC,
     FONT_ITALIC,
     FONT_REGULAR,
+    PreparedImage,
     draw_agency_heading,
     draw_national_heading,
+    draw_prepared_image,
     draw_qr,
     fit_text,
+    prepare_image,
     register_fonts,
     vn_date_line,
     vn_numeric_date,
@@ -319,29 +322,29 @@ def _draw_signature_image(
     canvas: Canvas, x_center: float, box: tuple[float, float], path: str | Path
 ) -> None:
     """Fit the image between ``box`` = (top, bottom), keeping its ratio."""
-    reader = _image_reader(str(path), Path(path).stat().st_mtime_ns)
+    image = _signature_image(str(path), Path(path).stat().st_mtime_ns)
     top, bottom = box
-    image_width, image_height = reader.getSize()
+    image_width, image_height = image.size
     scale = min(_SIGNATURE_WIDTH / image_width, (top - bottom) / image_height)
     width, height = image_width * scale, image_height * scale
     y = bottom + (top - bottom - height) / 2
-    canvas.drawImage(reader, x_center - width / 2, y, width, height, mask="auto")
+    draw_prepared_image(canvas, image, x_center - width / 2, y, width, height)
 
 
 @lru_cache(maxsize=8)
-def _image_reader(path: str, mtime_ns: int) -> ImageReader:
-    """Decode once, at no more than 300 dpi for the signature box.
+def _signature_image(path: str, mtime_ns: int) -> PreparedImage:
+    """Decode and compress once, at no more than 300 dpi for the signature box.
 
-    A phone photo of a seal can be 4000 px wide, and reportlab compresses
-    the raw pixels anew for every PDF.  The mtime in the cache key makes a
-    replaced signature file take effect without a restart.
+    A phone photo of a seal can be 4000 px wide, and reportlab would
+    compress the raw pixels anew for every PDF.  The mtime in the cache key
+    makes a replaced signature file take effect without a restart.
     """
     with Image.open(path) as image:
         image.load()
     pixels_per_point = 300 / 72
     box = (_SIGNATURE_WIDTH * pixels_per_point, _SIGNATURE_MAX_HEIGHT * pixels_per_point)
     image.thumbnail((round(box[0]), round(box[1])), Image.LANCZOS)
-    return ImageReader(image)
+    return prepare_image(ImageReader(image))
 
 
 def _draw_verification_block(canvas: Canvas, data: CertificateData) -> None:

@@ -13,6 +13,7 @@ import pytest
 import segno
 from PIL import Image
 from reportlab.lib.fonts import tt2ps
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
@@ -24,8 +25,10 @@ from lms.core.pdf import (
     FONT_REGULAR,
     draw_agency_heading,
     draw_national_heading,
+    draw_prepared_image,
     draw_qr,
     fit_text,
+    prepare_image,
     qr_runs,
     register_fonts,
     vn_date_line,
@@ -43,7 +46,7 @@ def _page(draw, size=(595, 842), compress=1) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
-        buffer, pagesize=size, initialFontName=FONT_REGULAR, pageCompression=compress
+        buffer, pagesize=size, initialFontName=FONT_REGULAR, pageCompression=compress, invariant=1
     )
     draw(canvas)
     canvas.showPage()
@@ -203,3 +206,29 @@ def test_rasterised_qr_matches_segno_matrix(tmp_path):
             x = margin + column * scale + scale // 2
             y = margin + row * scale + scale // 2
             assert (image.getpixel((x, y)) < 128) == bool(matrix[row][column]), (row, column)
+
+
+def _seal(mode: str) -> Image.Image:
+    image = Image.new(mode, (90, 60), (200, 30, 30, 0)[: len(mode)])
+    for x in range(10, 80):
+        image.putpixel((x, 30 + x % 7), (20, 40, 140, 255)[: len(mode)])
+    return image
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "RGB"])
+def test_prepared_image_writes_the_bytes_of_draw_image(mode):
+    """Cached compression must not change a stored certificate's hash."""
+
+    def with_reportlab(canvas):
+        for x in (50, 200):  # the second draw reuses the first XObject
+            canvas.drawImage(ImageReader(_seal(mode)), x, 100, 90, 60, mask="auto")
+
+    prepared = prepare_image(ImageReader(_seal(mode)))
+
+    def with_prepared(canvas):
+        for x in (50, 200):
+            draw_prepared_image(canvas, prepared, x, 100, 90, 60)
+
+    assert prepared.size == (90, 60)
+    assert _page(with_prepared) == _page(with_reportlab)
+    assert _page(with_prepared) == _page(with_prepared)  # the template is not consumed
