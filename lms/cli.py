@@ -28,6 +28,7 @@ def demo_command(staff: int, if_empty: bool) -> None:
     else:
         counts = build_demo(staff=staff)
         counts["courses"] = _import_shipped_courses()
+        counts.update(_demo_learning())
         db.session.commit()
         click.echo(", ".join(f"{name}: {value} mới" for name, value in counts.items()))
     click.echo("Tài khoản trình diễn (số hiệu / mật khẩu):")
@@ -48,6 +49,17 @@ def _import_shipped_courses() -> int:
             raise click.ClickException("\n".join(problems))
         created += import_course(spec).created
     return created
+
+
+def _demo_learning() -> dict[str, int]:
+    """Simulated learning history in a few units, then the province's training targets."""
+    import random
+
+    from lms.learning.demo import simulate_progress
+    from lms.targets.demo import create_demo_targets
+
+    completions = simulate_progress(random.Random(2026))
+    return {"completions": completions, "targets": create_demo_targets()}
 
 
 def register_cli(app: Flask) -> None:

@@ -30,3 +30,17 @@ def test_demo_accounts_log_in_with_their_roles(runner, client, app_ctx):
     client.post_form("/login", {"identifier": "nhansu.xa", "password": "nhansu@2026"})
     page = client.get("/units", follow_redirects=True).get_data(as_text=True)
     assert "Phường Hạc Thành" in page
+
+
+def test_demo_has_a_learning_history_with_certificates_and_targets(runner, app_ctx):
+    from lms.certificates.models import Certificate
+    from lms.learning.models import CourseCompletion
+    from lms.targets.models import TrainingTarget
+
+    result = runner.invoke(args=["lms", "demo", "--staff", "400"])
+    assert result.exit_code == 0, result.output
+    completions = db.session.scalar(select(func.count(CourseCompletion.id)))
+    assert completions > 0
+    assert db.session.scalar(select(func.count(Certificate.id))) == completions
+    names = set(db.session.scalars(select(TrainingTarget.name)))
+    assert names == {"Kế hoạch bồi dưỡng kỹ năng CNTT cơ bản năm 2026", "Bồi dưỡng an toàn thông tin cho cán bộ, công chức năm 2026"}
