@@ -51,7 +51,7 @@ class SettingsForm(BaseForm):
     certificate_enabled = BooleanField(_l("Cấp giấy chứng nhận khi hoàn thành"))
 
     def validate_draw(self, field) -> None:
-        for line in filter(None, (line.strip() for line in field.data.splitlines())):
+        for line in filter(None, (line.strip() for line in (field.data or "").splitlines())):
             if not _DRAW_LINE.match(line) or int(_DRAW_LINE.match(line).group(2)) < 1:
                 raise ValidationError(_l("Mỗi dòng ghi “Tên nhóm: số câu”, số câu từ 1 trở lên."))
 
@@ -71,7 +71,7 @@ class SettingsForm(BaseForm):
     def settings(self) -> dict:
         """The ``course.yaml`` mapping the form describes (the code is added by the operation)."""
         draw = {}
-        for line in filter(None, (line.strip() for line in self.draw.data.splitlines())):
+        for line in filter(None, (line.strip() for line in (self.draw.data or "").splitlines())):
             category, count = _DRAW_LINE.match(line).groups()
             draw[category] = int(count)
         quiz = {"title": self.quiz_title.data, "time_limit_minutes": self.time_limit_minutes.data,
