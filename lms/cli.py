@@ -59,7 +59,20 @@ def _demo_learning() -> dict[str, int]:
     from lms.targets.demo import create_demo_targets
 
     completions = simulate_progress(random.Random(2026))
-    return {"completions": completions, "targets": create_demo_targets()}
+    return {"completions": completions, "targets": create_demo_targets(), "editors": _demo_editors()}
+
+
+def _demo_editors() -> int:
+    """The demo trainer edits the shipped courses (a course without staff is admin-only)."""
+    from lms.auth.models import User
+    from lms.authoring.operations import assign_staff
+    from lms.courses.models import Course
+
+    trainer = db.session.scalar(select(User).where(User.staff_code == "giangvien"))
+    courses = list(db.session.scalars(select(Course)))
+    for course in courses:
+        assign_staff(course, trainer, "editor")
+    return len(courses)
 
 
 def register_cli(app: Flask) -> None:

@@ -44,3 +44,11 @@ def test_demo_has_a_learning_history_with_certificates_and_targets(runner, app_c
     assert db.session.scalar(select(func.count(Certificate.id))) == completions
     names = set(db.session.scalars(select(TrainingTarget.name)))
     assert names == {"Kế hoạch bồi dưỡng kỹ năng CNTT cơ bản năm 2026", "Bồi dưỡng an toàn thông tin cho cán bộ, công chức năm 2026"}
+
+
+def test_demo_trainer_edits_the_shipped_courses(runner, client, app_ctx):
+    runner.invoke(args=["lms", "demo", "--staff", "10"])
+    client.post_form("/login", {"identifier": "giangvien", "password": "giangvien@2026"})
+    page = client.get("/authoring/courses").get_data(as_text=True)
+    for title in ("Hiểu biết về CNTT cơ bản", "An toàn thông tin cho cán bộ, công chức"):
+        assert title in page
