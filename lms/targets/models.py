@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 from lms.core.models import TimestampMixin, UTCDateTime, utcnow
-from lms.core.text import search_key
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import OrgUnit
@@ -70,18 +69,6 @@ class TrainingTarget(TimestampMixin, db.Model):
     @property
     def course_ids(self) -> set[int]:
         return {course.id for course in self.courses}
-
-    def includes(self, person) -> bool:
-        """Whether ``person`` (a :class:`lms.targets.rollups.PersonFacts`) is in the audience,
-        exclusions aside."""
-        return (
-            person.active
-            and person.unit_path is not None
-            and any(person.unit_path.startswith(unit.path) for unit in self.units)
-            and (not self.categories or person.category in self.categories)
-            and (not self.levels or person.level in self.levels)
-            and (not self.positions or any(search_key(p) in search_key(person.position) for p in self.positions))
-        )
 
 
 class TargetExclusion(TimestampMixin, db.Model):
@@ -151,6 +138,22 @@ class TargetCount(db.Model):
     audience: Mapped[int] = mapped_column(default=0)
     completed: Mapped[int] = mapped_column(default=0)
     in_progress: Mapped[int] = mapped_column(default=0)
+
+
+class TargetDayCount(db.Model):
+    """How many current members of a target directly in one unit completed it on one local day.
+
+    The burn-up and the projection sum these over a subtree (about units × days rows) instead
+    of reading every member.
+    """
+
+    __tablename__ = "target_day_counts"
+    __table_args__ = (Index("ix_target_day_counts_day", "target_id", "day", "completed"),)
+
+    target_id: Mapped[int] = mapped_column(ForeignKey("training_targets.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    completed: Mapped[int] = mapped_column(default=0)
 
 
 class TargetReminder(db.Model):

@@ -1,7 +1,7 @@
 """Reads on training targets shared by the dashboard, the XLSX and PDF exports and the API.
 
 Every figure shown anywhere comes from :func:`unit_report` (the counters) and
-:func:`burnup` (the members' completion days), so screens and files always agree.
+:func:`completions_by_day` (the day counters), so screens and files always agree.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, null, select, union_all
 
 from lms.auth.models import User
 from lms.core.access import can_see_target
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import LEVELS, OrgUnit
-from lms.targets.models import TargetCount, TargetMember, TrainingTarget, target_courses
+from lms.targets.models import TargetCount, TargetDayCount, TargetMember, TrainingTarget, target_courses
 from lms.targets.rollups import local_today
 
 # How far back the projection looks to measure the current pace.
@@ -90,7 +90,7 @@ def _new_figures(target: TrainingTarget, today: date) -> Figures:
 
 
 def unit_report(target: TrainingTarget, unit: OrgUnit, today: date | None = None) -> UnitReport:
-    """Figures of ``target`` for ``unit``'s subtree, read from the counters in one query.
+    """Figures of ``target`` for ``unit``'s subtree, summed from the counters in one query.
 
     :param target: the target
     :param unit: the subtree's root
@@ -101,24 +101,38 @@ def unit_report(target: TrainingTarget, unit: OrgUnit, today: date | None = None
     report = UnitReport(target, unit, make())
     own, children = make(), defaultdict(make)
     by_level, by_category = defaultdict(make), defaultdict(make)
-    stmt = (
-        select(OrgUnit.path, OrgUnit.level, TargetCount.category, TargetCount.audience, TargetCount.completed,
-               TargetCount.in_progress)
-        .join(OrgUnit, OrgUnit.id == TargetCount.unit_id)
-        .where(TargetCount.target_id == target.id, OrgUnit.path.startswith(unit.path))
-    )
     child_depth = unit.depth + 1
-    for path, level, category, *numbers in db.session.execute(stmt):
-        for figures in (report.total, by_level[level], by_category[category]):
-            figures.add(*numbers)
-        if path == unit.path:
+    for kind, key, level, *numbers in db.session.execute(_subtree_sums(target, unit)):
+        if kind == "category":
+            report.total.add(*numbers)
+            by_category[key].add(*numbers)
+            continue
+        by_level[level].add(*numbers)
+        if key == unit.path:
             own.add(*numbers)
         else:
-            children[int(path.strip("/").split("/")[child_depth])].add(*numbers)
+            children[int(key.strip("/").split("/")[child_depth])].add(*numbers)
     report.rows = _unit_rows(unit, own, children)
     report.by_level = {level: by_level[level] for level in LEVELS if level in by_level}
     report.by_category = dict(sorted(by_category.items()))
     return report
+
+
+def _subtree_sums(target: TrainingTarget, unit: OrgUnit):
+    """``unit``'s subtree's counters summed per unit (with its path and level) and per category:
+    at most ~600 + a few rows, whatever the number of people."""
+    sums = (func.sum(TargetCount.audience), func.sum(TargetCount.completed), func.sum(TargetCount.in_progress))
+
+    def summed(kind: str, *columns):
+        return (
+            select(literal_column(f"'{kind}'"), *columns, *sums)
+            .join(OrgUnit, OrgUnit.id == TargetCount.unit_id)
+            .where(TargetCount.target_id == target.id, OrgUnit.path.startswith(unit.path))
+        )
+
+    per_unit = summed("unit", OrgUnit.path, OrgUnit.level).group_by(OrgUnit.id, OrgUnit.path, OrgUnit.level)
+    per_category = summed("category", TargetCount.category, null()).group_by(TargetCount.category)
+    return union_all(per_unit, per_category)
 
 
 def _unit_rows(unit: OrgUnit, own: Figures, children: dict[int, Figures]) -> list[UnitRow]:
@@ -147,13 +161,18 @@ class Burnup:
 
 
 def completions_by_day(target: TrainingTarget, unit: OrgUnit) -> list[tuple[date, int]]:
-    """How many current members of ``unit``'s subtree completed the target on each day."""
-    stmt = select(TargetMember.completed_on, func.count()).where(
-        TargetMember.target_id == target.id, TargetMember.left_on.is_(None), TargetMember.completed_on.isnot(None)
-    )
+    """How many current members of ``unit``'s subtree completed the target on each day (from the day counters)."""
+    days = TargetDayCount.__table__
+    rows = select(days.c.day, days.c.completed).where(days.c.target_id == target.id)
     if not all(audience_unit.path.startswith(unit.path) for audience_unit in target.units):
-        stmt = stmt.where(TargetMember.unit_id.in_(select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))))
-    return list(db.session.execute(stmt.group_by(TargetMember.completed_on).order_by(TargetMember.completed_on)))
+        # Summed per unit first, in the primary key's order, so the planner reads only the subtree's units.
+        subtree = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
+        rows = select(days.c.day, func.sum(days.c.completed).label("completed")).where(
+            days.c.target_id == target.id, days.c.unit_id.in_(subtree)).group_by(days.c.unit_id, days.c.day)
+    rows = rows.subquery()
+    completed = func.sum(rows.c.completed)
+    stmt = select(rows.c.day, completed).group_by(rows.c.day).having(completed > 0).order_by(rows.c.day)
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def trend(target: TrainingTarget, unit: OrgUnit, figures: Figures, today: date | None = None) -> tuple[Burnup, Projection]:

@@ -2,7 +2,8 @@
 
 Random sequences of starts, completions, transfers, leavers, newcomers, exclusions and
 target edits are applied through the operations; after each step the stored members and
-counters must equal what :func:`rebuild_target` computes from the raw data.
+counters (per unit and category, and completions per unit and day) must equal what
+:func:`rebuild_target` computes from the raw data.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.targets.models import TargetCount, TargetMember
+from lms.targets.models import TargetCount, TargetDayCount, TargetMember
 
 FIELDS = ("user_id", "unit_id", "category", "status", "done_courses", "completed_on", "joined_on", "left_on")
 
@@ -22,9 +23,11 @@ FIELDS = ("user_id", "unit_id", "category", "status", "done_courses", "completed
 def _snapshot(target_id):
     members = db.session.scalars(select(TargetMember).where(TargetMember.target_id == target_id)).all()
     counts = db.session.scalars(select(TargetCount).where(TargetCount.target_id == target_id)).all()
+    days = db.session.scalars(select(TargetDayCount).where(TargetDayCount.target_id == target_id)).all()
     return (
         sorted(tuple(getattr(m, f) for f in FIELDS) for m in members if m.left_on is None),
         sorted((c.unit_id, c.category, c.audience, c.completed, c.in_progress) for c in counts if c.audience),
+        sorted((d.unit_id, d.day, d.completed) for d in days if d.completed),
     )
 
 
@@ -131,3 +134,27 @@ def test_incremental_always_equals_rebuild(seed, tree, make_unit, make_person, m
     for _ in range(20):
         world.step()
         _assert_agrees(target)
+
+
+@pytest.mark.parametrize("move", ["transfer", "leave"])
+def test_rebuild_closes_stints_on_the_same_day_as_the_live_path(move, tree, make_person, make_course, make_target):
+    from lms.org.operations import deactivate_person, post_person
+    from lms.targets.operations import refresh_person
+    from lms.targets.rollups import rebuild_target
+
+    province, _, commune_a, commune_b = tree
+    course = make_course("IU01")
+    an = make_person(commune_a, "Nguyễn Văn An")
+    target = make_target([commune_a], [course])
+    if move == "transfer":
+        post_person(an, commune_b, date(2026, 3, 1), reason="transfer")
+    else:
+        deactivate_person(an, date(2026, 4, 1))
+    db.session.commit()
+    rebuild_target(target, today=date(2026, 6, 1))
+    rebuilt = [(m.unit_id, m.left_on) for m in db.session.scalars(select(TargetMember).where(TargetMember.user_id == an.id))]
+    db.session.rollback()
+    refresh_person(an)
+    db.session.flush()
+    live = [(m.unit_id, m.left_on) for m in db.session.scalars(select(TargetMember).where(TargetMember.user_id == an.id))]
+    assert rebuilt == live == [(commune_a.id, date(2026, 3, 1) if move == "transfer" else date(2026, 4, 1))]
