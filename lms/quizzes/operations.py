@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.models import utcnow
@@ -27,6 +27,16 @@ from lms.quizzes.qtypes import QUESTION_TYPES, InvalidResponse
 from lms.quizzes.queries import course_has_quiz, gradable_types, user_attempts
 
 _NO_SYNC = {"synchronize_session": False}
+
+# One conditional UPDATE per answer, sent as a single executemany (its rowcount is the sum
+# on SQLite and psycopg); a Core statement built once skips the ORM's per-statement work.
+_answers = AttemptQuestion.__table__
+_SAVE_ANSWER = (
+    update(_answers)
+    .where(_answers.c.attempt_id == bindparam("b_attempt"), _answers.c.position == bindparam("b_position"),
+           _answers.c.seq < bindparam("new_seq"))
+    .values(response=bindparam("new_response"), seq=bindparam("new_seq"))
+)
 
 
 class QuizError(Exception):
@@ -177,17 +187,22 @@ def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: dat
     """
     _claim(attempt, now)
     stored = 0
-    for position, response in responses.items():
-        result = db.session.execute(
-            update(AttemptQuestion)
-            .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position,
-                   AttemptQuestion.seq < seq)
-            .values(response=response, seq=seq),
-            execution_options=_NO_SYNC,
-        )
-        stored += result.rowcount
-    db.session.expire_all()
+    if responses:
+        params = [{"b_attempt": attempt.id, "b_position": position, "new_response": response, "new_seq": seq}
+                  for position, response in responses.items()]
+        stored = db.session.execute(_SAVE_ANSWER, params).rowcount
+    _expire_attempts()
     return stored
+
+
+def _expire_attempts() -> None:
+    """Bulk UPDATEs bypass the identity map: expire the attempts and questions it holds.
+
+    Only those rows change, so other objects (the user, the course) stay loaded.
+    """
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, (Attempt, AttemptQuestion)):
+            db.session.expire(obj)
 
 
 def _claim(attempt: Attempt, now: datetime) -> None:
@@ -244,7 +259,7 @@ def _close(attempt_id: int, submitted_at, *conditions) -> Attempt | None:
     stmt = update(Attempt).where(Attempt.id == attempt_id, Attempt.state == "open", *conditions)
     result = db.session.execute(stmt.values(state="submitted", submitted_at=submitted_at), execution_options=_NO_SYNC)
     # Bulk UPDATEs bypass the identity map: reload what grading reads.
-    db.session.expire_all()
+    _expire_attempts()
     if result.rowcount != 1:
         return None
     attempt = db.session.get(Attempt, attempt_id)
