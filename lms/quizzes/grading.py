@@ -7,10 +7,18 @@ the last one is graded the attempt gets its final grade and ``attempt_graded`` i
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from lms.extensions import db
 from lms.learning.events import attempt_graded
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES
+
+_questions = AttemptQuestion.__table__
+_SET_FRACTION = (
+    update(_questions).where(_questions.c.id == bindparam("b_id")).values(fraction=bindparam("new_fraction"))
+)
 
 
 def machine_fraction(item: AttemptQuestion) -> float | None:
@@ -44,10 +52,17 @@ def attempt_score(attempt: Attempt) -> float | None:
 def grade_attempt(attempt: Attempt) -> None:
     """Grade every question of a just-submitted attempt and record the score (flush only).
 
+    The fractions go to the database in one executemany rather than through the unit of
+    work (30 dirty objects cost more to flush than to grade); the loaded questions are
+    then given the same values as their committed state.
+
     :param attempt: the attempt, submitted by the caller's conditional UPDATE
     """
-    for item in attempt.questions:
-        item.fraction = machine_fraction(item)
+    fractions = [(item, machine_fraction(item)) for item in attempt.questions]
+    if fractions:
+        db.session.execute(_SET_FRACTION, [{"b_id": item.id, "new_fraction": fraction} for item, fraction in fractions])
+    for item, fraction in fractions:
+        set_committed_value(item, "fraction", fraction)
     _record_score(attempt)
 
 
