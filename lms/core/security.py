@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app
 from flask_login import current_user
 
+from lms.core.database import read_only_transactions
+
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -29,7 +31,11 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config.get("HSTS_SECONDS"):
         headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
-    if current_user.is_authenticated:
+    # After a view's commit the user is expired and reloads: a read, which must not queue
+    # for SQLite's write lock (BEGIN IMMEDIATE) a second time in the same request.
+    with read_only_transactions():
+        logged_in = current_user.is_authenticated
+    if logged_in:
         # A view may allow private caching of what never changes under its URL (course media).
         headers.setdefault("Cache-Control", "no-store")
     return response
