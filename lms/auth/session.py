@@ -7,6 +7,7 @@ import time
 from flask import Flask, current_app, flash, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
 from lms.extensions import db, login_manager
@@ -20,7 +21,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # The grants come in the same query: every page's menu and access checks read them.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.grants)])
     if user is None or not token or user.session_token != token or not user.active:
         return None
     return user
