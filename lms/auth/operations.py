@@ -14,6 +14,7 @@ from lms.auth.passwords import hash_password, one_time_password, verify_password
 from lms.core.models import utcnow
 from lms.core.text import nfc
 from lms.extensions import db
+from lms.org.events import staff_changed
 from lms.org.models import OrgUnit
 
 
@@ -141,6 +142,7 @@ def deactivate_account(user: User, *, by: User | None = None) -> None:
     user.active = False
     end_sessions(user)
     audit("auth.deactivated", user, unit_id=user.unit_id, actor_id=by.id if by else None)
+    staff_changed.send(None, users=[user])  # a leaver leaves the training targets' denominators
 
 
 def grant_role(user: User, role: str, unit: OrgUnit | None = None, *, by: User | None = None) -> RoleGrant:

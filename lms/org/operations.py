@@ -10,6 +10,7 @@ from lms.auth.models import User
 from lms.auth.operations import end_sessions
 from lms.core.text import nfc, search_key
 from lms.extensions import db
+from lms.org.events import staff_changed
 from lms.org.models import OneTimePassword, OrgUnit, Posting
 
 _LEVEL_OF_KIND = {"province": "province", "department": "province", "district": "district", "commune": "commune"}
@@ -63,8 +64,24 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit) -> None:
     db.session.expire_all()
 
 
+def announce_staff_changes(people) -> None:
+    """Send :data:`lms.org.events.staff_changed` for ``people`` (users or ids), once, in this transaction.
+
+    The session is flushed first: new people get their ids and receivers (training
+    targets) read the changed rows from the database.
+
+    :param people: the people created, moved, re-categorised or deactivated
+    """
+    people = list(people)
+    if people:
+        db.session.flush()
+        staff_changed.send(None, users=[p.id if isinstance(p, User) else p for p in people])
+
+
 def post_person(person: User, unit: OrgUnit, start: date, reason: str = "") -> Posting:
     """Post ``person`` to ``unit`` from ``start``, ending their current posting that day.
+
+    A building block: the caller sends :func:`announce_staff_changes` once for everyone it moved.
 
     :param person: the member of staff
     :param unit: the unit they join
@@ -95,6 +112,7 @@ def create_person(staff_code: str, ho: str, ten_dem: str, ten: str, unit: OrgUni
     person.set_name(ho, ten_dem, ten)
     db.session.add(person)
     post_person(person, unit, start, reason="initial")
+    announce_staff_changes([person])
     return person
 
 
@@ -134,9 +152,24 @@ def deactivate_person(person: User, day: date) -> None:
     :param person: the member of staff who left
     :param day: the first day they are no longer in their unit
     """
-    person.active = False
-    for posting in person.postings:
-        if posting.end_date is None:
-            posting.end_date = max(day, posting.start_date)
-    end_sessions(person)
-    db.session.execute(delete(OneTimePassword).where(OneTimePassword.user_id == person.id))
+    deactivate_people([person], day)
+
+
+def deactivate_people(people: list[User], day: date, *, announce: bool = True) -> None:
+    """:func:`deactivate_person` for several leavers, announced once.
+
+    :param people: the members of staff who left
+    :param day: the first day they are no longer in their unit
+    :param announce: ``False`` when the caller announces them with other people
+    """
+    for person in people:
+        person.active = False
+        for posting in person.postings:
+            if posting.end_date is None:
+                posting.end_date = max(day, posting.start_date)
+        end_sessions(person)
+    ids = [person.id for person in people]
+    for chunk in (ids[index:index + 5000] for index in range(0, len(ids), 5000)):
+        db.session.execute(delete(OneTimePassword).where(OneTimePassword.user_id.in_(chunk)))
+    if announce:
+        announce_staff_changes(people)

@@ -21,7 +21,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.org.mapping import MappingRow, OldUnitPlan, Problem, plan_by_old_unit
 from lms.org.models import OrgUnit, PendingPlacement, Posting, UnitSuccession
-from lms.org.operations import create_unit, has_current_children, is_empty, post_person
+from lms.org.operations import announce_staff_changes, create_unit, has_current_children, is_empty, post_person
 
 REASON = "tổ chức lại đơn vị"
 
@@ -52,13 +52,20 @@ def merge_unit(old: OrgUnit, new: OrgUnit, effective: date, people: list[User] |
     :param people: the active people of ``old``, when already loaded
     :return: how many people moved
     """
+    moved = _merge(old, new, effective, people)
+    announce_staff_changes(moved)
+    return len(moved)
+
+
+def _merge(old: OrgUnit, new: OrgUnit, effective: date, people: list[User] | None) -> list[User]:
+    """:func:`merge_unit` without the announcement; returns the people moved."""
     _retire(old, effective)
     people = _active_people([old]).get(old.id, []) if people is None else people
     for person in people:
         post_person(person, new, effective, reason=REASON)
     _record_succession(old, new, "full", effective)
     audit("org.unit_merged", old, unit_id=old.id, into=new.code, effective=effective.isoformat(), moved=len(people))
-    return len(people)
+    return people
 
 
 def split_unit(old: OrgUnit, candidates: list[OrgUnit], effective: date, people: list[User] | None = None) -> int:
@@ -70,6 +77,17 @@ def split_unit(old: OrgUnit, candidates: list[OrgUnit], effective: date, people:
     :param people: the active people of ``old``, when already loaded
     :return: how many people wait for a placement
     """
+    waiting = _split(old, candidates, effective, people)
+    announce_staff_changes(waiting)
+    return len(waiting)
+
+
+def _split(old: OrgUnit, candidates: list[OrgUnit], effective: date, people: list[User] | None) -> list[User]:
+    """:func:`split_unit` without the announcement; returns the people waiting for a placement.
+
+    They stay posted in ``old`` (so in its targets' numbers) until placed; they are
+    announced all the same, so that nothing depends on that rule staying as it is.
+    """
     _retire(old, effective)
     people = _active_people([old]).get(old.id, []) if people is None else people
     for person in people:
@@ -78,7 +96,7 @@ def split_unit(old: OrgUnit, candidates: list[OrgUnit], effective: date, people:
         _record_succession(old, new, "partial", effective)
     audit("org.unit_split", old, unit_id=old.id, into=[u.code for u in candidates],
           effective=effective.isoformat(), pending=len(people))
-    return len(people)
+    return people
 
 
 def place_person(placement: PendingPlacement, unit: OrgUnit) -> Posting:
@@ -93,9 +111,11 @@ def place_person(placement: PendingPlacement, unit: OrgUnit) -> Posting:
     )
     if db.session.scalar(allowed) is None:
         raise ValueError("not a successor of the old unit")
-    posting = post_person(placement.user, unit, placement.effective, reason=REASON)
-    audit("org.person_placed", placement.user, unit_id=unit.id, old_unit=placement.old_unit.code)
+    person = placement.user
+    posting = post_person(person, unit, placement.effective, reason=REASON)
+    audit("org.person_placed", person, unit_id=unit.id, old_unit=placement.old_unit.code)
     db.session.delete(placement)
+    announce_staff_changes([person])
     return posting
 
 
@@ -145,6 +165,8 @@ def apply_mapping(rows: list[MappingRow], effective: date, problems: list[Proble
             _apply_plan(plan, targets, people.get(plan.unit.id, []), effective, report)
         db.session.flush()
         report.closed_parents = _close_emptied_parents({p.unit.parent_id for p in plans}, effective)
+        # Once for the whole reform: training targets move these people, or rebuild (a large reform).
+        announce_staff_changes(person for plan in plans for person in people.get(plan.unit.id, []))
     audit("org.reorganised", effective=effective.isoformat(), **{k: v for k, v in report.as_dict().items() if k != "problems"})
     return report
 
@@ -152,10 +174,10 @@ def apply_mapping(rows: list[MappingRow], effective: date, problems: list[Proble
 def _apply_plan(plan: OldUnitPlan, targets: list[OrgUnit], people: list[User], effective: date,
                 report: ReorganisationReport) -> None:
     if plan.kind == "full":
-        report.moved += merge_unit(plan.unit, targets[0], effective, people)
+        report.moved += len(_merge(plan.unit, targets[0], effective, people))
         report.merged += 1
     else:
-        report.pending += split_unit(plan.unit, targets, effective, people)
+        report.pending += len(_split(plan.unit, targets, effective, people))
         report.split += 1
 
 

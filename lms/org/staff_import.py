@@ -13,20 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import BinaryIO
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from lms.admin.operations import audit
 from lms.auth.models import User, new_session_token
 from lms.auth.passwords import one_time_password
 from lms.core.access import can_manage_unit
+from lms.core.models import utcnow
 from lms.core.text import full_name, name_sort_string, search_key
 from lms.extensions import db
+from lms.org.bulk import bulk_write_cache, insert_rows
 from lms.org.models import OneTimePassword, OrgUnit, Posting
 from lms.org.one_time_passwords import cheap_hash
-from lms.org.operations import deactivate_person, post_person
+from lms.org.operations import announce_staff_changes, deactivate_people, post_person
 from lms.org.roster_file import RosterReadResult, RosterRow, RowError, read_roster
 from lms.org.roster_units import UnitResolver
 
@@ -39,6 +42,10 @@ OPTIONAL_FIELDS = {
     "email": ("email",), "phone": ("phone",), "category": ("category",),
 }
 NAME_FIELDS = ("ho", "ten_dem", "ten")
+# The user columns a created person's values may hold (absent from the file: NULL, or "" for the position).
+_CREATED_COLUMNS = ("staff_code", "unit_id", *NAME_FIELDS, "full_name", "name_key", "sort_key", *OPTIONAL_FIELDS)
+# Changes that can move a person in or out of a training target's audience.
+AUDIENCE_FIELDS = {"unit_id", "active", "category", "position"}
 _EXISTING_COLUMNS = (User.id, *(getattr(User, f) for f in (*NAME_FIELDS, *OPTIONAL_FIELDS)),
                      User.unit_id, User.active)
 
@@ -210,7 +217,7 @@ def _derived_name(ho: str, ten_dem: str, ten: str) -> tuple:
 
 def _new_person(row: RosterRow, unit_id: int, present: list[str]) -> dict:
     values = {"staff_code": row.staff_code, "unit_id": unit_id, **_name_columns(row), "position": row.position or ""}
-    values.update({name: getattr(row, name) for name in present if name != "position"})
+    values.update({name: getattr(row, name) if name in present else None for name in OPTIONAL_FIELDS if name != "position"})
     return values
 
 
@@ -247,43 +254,53 @@ def apply_plan(plan: ImportPlan, start: date) -> None:
     """
     if plan.errors:
         raise ValueError("a plan with errors is never applied")
-    _create(plan.creates, start)
-    _update(plan.updates, start)
-    for person in db.session.scalars(select(User).where(User.id.in_(plan.leavers))):
-        deactivate_person(person, start)
+    changed = _create(plan.creates, start) + _update(plan.updates, start)
+    leavers = list(db.session.scalars(select(User).where(User.id.in_(plan.leavers)).options(selectinload(User.postings))))
+    for person in leavers:
         audit("staff.deactivated", person, unit_id=person.unit_id, reason=REASON)
+    deactivate_people(leavers, start, announce=False)
+    # One announcement for the whole file: training targets refresh these people, or rebuild.
+    announce_staff_changes(changed + [person.id for person in leavers])
     audit("staff.imported", plan.unit, unit_id=plan.unit.id if plan.unit else None,
           **{k: v for k, v in plan.summary().items() if k != "errors"})
 
 
-def _create(creates: list[dict], start: date) -> None:
-    """Insert people in batches, then their first postings and one-time passwords."""
+def _create(creates: list[dict], start: date) -> list[int]:
+    """Insert people, then their first postings and one-time passwords; returns their ids.
+
+    Plain tuples made in one pass go straight to the driver (:func:`lms.org.bulk.insert_rows`):
+    no ORM object, no per-row parameter dictionary.
+    """
     floor = db.session.scalar(select(func.max(User.id))) or 0
+    now = utcnow()
     passwords = [one_time_password() for _ in creates]
-    for batch in _chunks(list(zip(creates, passwords))):
-        # Core executemany: the ORM's bulk path and RETURNING (row by row on SQLite) cost more.
-        db.session.execute(insert(User.__table__), [
-            {**values, "password_hash": cheap_hash(password), "must_change_password": True,
-             "session_token": new_session_token(), "active": True} for values, password in batch
-        ])
-    ids = dict(db.session.execute(select(User.staff_code, User.id).where(User.id > floor)).all())
-    for batch in _chunks(list(zip(creates, passwords))):
-        db.session.execute(insert(Posting.__table__), [
-            {"user_id": ids[values["staff_code"]], "unit_id": values["unit_id"], "start_date": start, "reason": REASON}
-            for values, _ in batch
-        ])
-        db.session.execute(insert(OneTimePassword.__table__), [
-            {"user_id": ids[values["staff_code"]], "password": password} for values, password in batch
-        ])
+    stamps = {"created_at": now, "updated_at": now}
+    columns = itemgetter(*_CREATED_COLUMNS)
+    rows = ((*columns(values), cheap_hash(password), new_session_token()) for values, password in zip(creates, passwords))
+    with bulk_write_cache():
+        insert_rows(User.__table__, [*_CREATED_COLUMNS, "password_hash", "session_token"], rows,
+                    {"must_change_password": True, "active": True, "failed_logins": 0, **stamps})
+        ids = dict(db.session.execute(select(User.staff_code, User.id).where(User.id > floor)).all())
+        new_ids = [ids[values["staff_code"]] for values in creates]
+        insert_rows(Posting.__table__, ["user_id", "unit_id"],
+                    ((user_id, values["unit_id"]) for user_id, values in zip(new_ids, creates)),
+                    {"start_date": start, "reason": REASON, "end_date": None, **stamps})
+        insert_rows(OneTimePassword.__table__, ["user_id", "password"], zip(new_ids, passwords), {"created_at": now})
+    return new_ids
 
 
-def _update(updates: list[dict], start: date) -> None:
-    """Bulk-update fields; moves and returns go through postings, one person at a time."""
+def _update(updates: list[dict], start: date) -> list[int]:
+    """Bulk-update fields; moves and returns go through postings, one person at a time.
+
+    :return: the people whose unit, activity, category or position changed (what targets read)
+    """
+    changed = [u["id"] for u in updates if AUDIENCE_FIELDS.intersection(u)]
     movers = {u["id"]: u.pop("unit_id", None) for u in updates if "unit_id" in u or "active" in u}
     for batch in _chunks([u for u in updates if len(u) > 1]):
         db.session.execute(update(User), batch)
     if not movers:
-        return
+        return changed
     for person in db.session.scalars(select(User).where(User.id.in_(movers)).options(selectinload(User.postings))):
         unit = db.session.get(OrgUnit, movers[person.id] or person.unit_id)
         post_person(person, unit, start, reason=REASON)
+    return changed
