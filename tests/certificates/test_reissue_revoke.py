@@ -45,8 +45,8 @@ def test_admin_revokes_with_a_reason_shown_on_verification(admin_client, certifi
     assert response.status_code == 302
     db.session.refresh(certificate)
     assert certificate.status == "revoked" and certificate.revoked_at is not None
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == str(certificate.id))) \
-        == "certificate.revoked"
+    assert db.session.scalar(select(AuditEvent.action).where(
+        AuditEvent.object_type == "Certificate", AuditEvent.object_id == str(certificate.id))) == "certificate.revoked"
     page = admin_client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
     assert "Đã bị thu hồi" in page and "Hồ sơ giả mạo" in page
 
