@@ -13,7 +13,7 @@ from lms.auth.models import User
 from lms.auth.operations import grant_role, set_password
 from lms.extensions import db
 from lms.org.models import OrgUnit
-from lms.org.operations import create_person, create_unit
+from lms.org.operations import add_person, announce_staff_changes, create_person, create_unit
 from lms.org.units_import import import_units, read_unit_rows
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "thanh-hoa"
@@ -99,17 +99,19 @@ def _units() -> int:
 
 def _staff(count: int, rng: random.Random) -> int:
     units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.valid_to.is_(None), OrgUnit.depth == 1)))
+    people = []
     for number in range(1, count + 1):
         unit = rng.choice(units)
         female = rng.random() < 0.52
         positions = POSITIONS_COMMUNE if unit.kind == "commune" else POSITIONS_DEPT
-        create_person(
+        people.append(add_person(
             f"TH{number:06d}", rng.choice(HO), rng.choice(DEM_NU if female else DEM_NAM),
             rng.choice(TEN_NU if female else TEN_NAM), unit, start=REFORM_DAY,
             gender="nu" if female else "nam", date_of_birth=date(rng.randint(1966, 2001), rng.randint(1, 12), rng.randint(1, 28)),
             category=rng.choices(["can_bo", "cong_chuc", "vien_chuc", "hop_dong"], weights=[2, 5, 2, 1])[0],
             position=rng.choice(positions),
-        )
+        ))
+    announce_staff_changes(people)
     return count
 
 

@@ -98,7 +98,14 @@ def post_person(person: User, unit: OrgUnit, start: date, reason: str = "") -> P
 
 
 def create_person(staff_code: str, ho: str, ten_dem: str, ten: str, unit: OrgUnit, *, start: date, **fields) -> User:
-    """Add a member of staff with their first posting.
+    """Add a member of staff with their first posting, and announce them (see :func:`add_person`)."""
+    person = add_person(staff_code, ho, ten_dem, ten, unit, start=start, **fields)
+    announce_staff_changes([person])
+    return person
+
+
+def add_person(staff_code: str, ho: str, ten_dem: str, ten: str, unit: OrgUnit, *, start: date, **fields) -> User:
+    """Add a member of staff with their first posting; the caller announces them once for all.
 
     :param staff_code: the unique staff code (text: leading zeros are kept)
     :param ho: family name
@@ -112,7 +119,6 @@ def create_person(staff_code: str, ho: str, ten_dem: str, ten: str, unit: OrgUni
     person.set_name(ho, ten_dem, ten)
     db.session.add(person)
     post_person(person, unit, start, reason="initial")
-    announce_staff_changes([person])
     return person
 
 
