@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations migrate demo bench lint clean extract-messages
+.PHONY: run test install translations migrate demo clean extract-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,6 @@ run: demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
-
-bench: install
-	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
