@@ -13,6 +13,7 @@ POSTs carry a valid CSRF token, so what refuses them is the access rule, not the
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from datetime import datetime, timezone
@@ -305,7 +306,6 @@ def test_route_answers_each_kind_of_user_as_written(app, snapshot, world, method
             assert not changed, f"{method} {rule} as {kind} was refused but changed the database"
         if expected == 404 and has_objects(rule):
             missing = _request(app, current, kind, method, rule, missing=True)
-            import difflib
             a, b = _normalised(missing), _normalised(response)
             assert a == b, "\n".join(difflib.unified_diff(a[1].splitlines(), b[1].splitlines(), lineterm=""))
         if changed:
