@@ -20,7 +20,7 @@ install: $(VENV)/.installed translations
 
 # Message catalogues are compiled at build time, never committed.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -d lms/translations 2>/dev/null
+	@$(BIN)/pybabel compile --statistics -d lms/translations 2>/dev/null
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot .
