@@ -10,8 +10,10 @@ that SQLite's write lock is not held while they work.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lms.certificates.documents import certificate_data
@@ -31,6 +33,22 @@ def _stream(stmt) -> Iterator[Certificate]:
         db.session.expunge(certificate)
 
 
+@contextmanager
+def _complete_or_absent(out: Path) -> Iterator[Path]:
+    """Write to ``out.part`` and rename it to ``out`` only once everything is written.
+
+    A run that is interrupted (an error, a killed worker) never leaves a partial bundle
+    under the name a user or a job will hand out.
+    """
+    part = out.with_name(out.name + ".part")
+    try:
+        yield part
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    os.replace(part, out)
+
+
 def entry_name(index: int, certificate: Certificate) -> str:
     """The ZIP entry of one certificate: its place in name order, the holder and the serial."""
     holder = certificate.holder_name.replace("/", "-")
@@ -46,7 +64,7 @@ def write_zip(stmt, out: Path, progress: Progress = lambda done: None) -> tuple[
     :return: ``(certificates written, serials whose file is missing or altered)``
     """
     written, problems = 0, []
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+    with _complete_or_absent(out) as part, zipfile.ZipFile(part, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in _stream(stmt):
             pdf = stored_pdf(certificate)
             if pdf is None:
@@ -72,5 +90,5 @@ def write_merged(stmt, out: Path, progress: Progress = lambda done: None) -> int
             yield certificate_data(certificate)
             progress(done)
 
-    with open(out, "wb") as file:
+    with _complete_or_absent(out) as part, open(part, "wb") as file:
         return render_certificates(pages(), file)

@@ -128,3 +128,23 @@ def test_with_redis_the_bundle_goes_to_the_rq_worker(app, client, login, commune
     db.session.expire_all()
     job = db.session.scalar(select(Job))
     assert (job.status, job.done, job.total) == ("done", 4, 4) and job.result_name.endswith(".pdf")
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_an_interrupted_bundle_leaves_no_file(app_ctx, tmp_path, issued, merged):
+    from lms.certificates import queries
+    from lms.certificates.bundles import write_merged, write_zip
+    from lms.org.models import OrgUnit
+
+    commune = db.session.scalars(select(OrgUnit).where(OrgUnit.code == "16378")).one()
+    out = tmp_path / "bundle.out"
+
+    def killed_after_two(done):
+        if done == 2:
+            raise KeyboardInterrupt  # what a stopped worker raises half-way
+
+    with pytest.raises(KeyboardInterrupt):
+        (write_merged if merged else write_zip)(queries.for_holder_unit(commune), out, killed_after_two)
+    assert list(tmp_path.iterdir()) == []
+    (write_merged if merged else write_zip)(queries.for_holder_unit(commune), out)
+    assert out.exists() and list(tmp_path.iterdir()) == [out]
