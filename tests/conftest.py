@@ -21,7 +21,8 @@ from sqlalchemy import text
 
 from config import TestConfig
 from lms import create_app
-from lms.extensions import db, limiter
+from lms.extensions import db
+from tests.database import empty_database
 
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
@@ -97,15 +98,7 @@ def _clean_database(request):
         return
     application = request.getfixturevalue("app")
     with application.app_context():
-        db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in tables:
-                    conn.execute(text(f"DELETE FROM {name}"))
-        limiter.reset()
+        empty_database()
 
 
 @pytest.fixture

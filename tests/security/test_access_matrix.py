@@ -21,7 +21,8 @@ from datetime import datetime, timezone
 import pytest
 
 from lms.extensions import db
-from tests.security.world import KINDS, Snapshot, build_world, empty_database, fingerprint
+from tests.database import empty_database
+from tests.security.world import KINDS, Snapshot, build_world, fingerprint
 
 L = "login"  # redirected to the login page
 OK, GO = 200, 302

@@ -40,7 +40,7 @@ from lms.quizzes.gift import parse_gift
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.operations import start_attempt
 from tests.quizzes.conftest import right_values, wrong_values
-from tests.security.world import empty_database
+from tests.database import empty_database
 
 pytestmark = pytest.mark.server
 

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from lms.extensions import db, limiter
+from tests.database import empty_database
 
 PASSWORD = "mat-khau-thu-nghiem"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -164,19 +165,6 @@ def _placement_and_upload(province, unit_a, hr_a, counter) -> dict:
     placement = db.session.scalar(select(PendingPlacement))
     upload = save_upload(io.BytesIO(ROSTER), "ds.csv", user_id=hr_a.id, unit_id=unit_a.id, deactivate_missing=False)
     return {"placement": placement.id, "placement_unit": new_units[0].id, "token": upload.token}
-
-
-def empty_database() -> None:
-    """Empty every table (as the suite does after each test) and forget the rate-limit counts."""
-    db.session.remove()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
-    limiter.reset()
 
 
 def fingerprint() -> tuple:
