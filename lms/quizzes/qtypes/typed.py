@@ -19,7 +19,25 @@ _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[
 _WILDCARD_RE = re.compile(r"(\\\*|\*)")
 
 
-class ShortAnswer(QuestionType):
+class _BestAnswerType(QuestionType):
+    """A typed answer earns the credit and feedback of the best stored answer it matches."""
+
+    @classmethod
+    def _best(cls, data: dict, response: Any) -> dict | None:
+        raise NotImplementedError
+
+    @classmethod
+    def grade(cls, data: dict, response: Any) -> float | None:
+        best = cls._best(data, response)
+        return best["fraction"] if best else 0.0
+
+    @classmethod
+    def feedback(cls, data: dict, response: Any) -> list[str]:
+        best = cls._best(data, response)
+        return non_empty([best["feedback"]]) if best else []
+
+
+class ShortAnswer(_BestAnswerType):
     """Accepted texts with fractions; ``*`` in an accepted text matches anything.
 
     Data: ``{"answers": [{"text", "fraction", "feedback"}], "ignore_diacritics": bool}``
@@ -52,16 +70,6 @@ class ShortAnswer(QuestionType):
         return [] if response is None else [response]
 
     @classmethod
-    def grade(cls, data: dict, response: Any) -> float | None:
-        best = cls._best(data, response)
-        return best["fraction"] if best else 0.0
-
-    @classmethod
-    def feedback(cls, data: dict, response: Any) -> list[str]:
-        best = cls._best(data, response)
-        return non_empty([best["feedback"]]) if best else []
-
-    @classmethod
     def right_answer_text(cls, data: dict) -> str:
         return "; ".join(a["text"] for a in data["answers"] if a["fraction"] == 1)
 
@@ -91,7 +99,7 @@ class ShortAnswer(QuestionType):
         return max(matching, key=lambda answer: answer["fraction"], default=None)
 
 
-class Numerical(QuestionType):
+class Numerical(_BestAnswerType):
     """Numbers with tolerances; ``value`` ``None`` is Moodle's ``*`` (any number).
 
     Data: ``{"answers": [{"value", "tolerance", "fraction", "feedback"}]}``.
@@ -131,16 +139,6 @@ class Numerical(QuestionType):
     def form_values(cls, data: dict, presentation: dict, response: Any) -> list[str]:
         # float(): SQLite's JSON column (numeric affinity) gives 1024.0 back as 1024.
         return [] if response is None else [gift.format_number(float(response))]
-
-    @classmethod
-    def grade(cls, data: dict, response: Any) -> float | None:
-        best = cls._best(data, response)
-        return best["fraction"] if best else 0.0
-
-    @classmethod
-    def feedback(cls, data: dict, response: Any) -> list[str]:
-        best = cls._best(data, response)
-        return non_empty([best["feedback"]]) if best else []
 
     @classmethod
     def right_answer_text(cls, data: dict) -> str:
