@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 from lms.core.models import TimestampMixin
-from lms.courses.models import Course
+from lms.courses.models import Course, MediaFileMixin
 from lms.extensions import db
 
 STAFF_ROLES = ("owner", "editor")
@@ -66,7 +66,7 @@ class CourseDraft(TimestampMixin, db.Model):
         return self.content["settings"]
 
 
-class DraftMedia(TimestampMixin, db.Model):
+class DraftMedia(MediaFileMixin, TimestampMixin, db.Model):
     """A media file of a draft (copied from the course, or uploaded by a trainer)."""
 
     __tablename__ = "draft_media"
@@ -74,10 +74,5 @@ class DraftMedia(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("course_drafts.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column()
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
     draft: Mapped[CourseDraft] = relationship(back_populates="media")

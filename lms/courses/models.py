@@ -84,7 +84,17 @@ class Lesson(TimestampMixin, db.Model):
     course: Mapped[Course] = relationship(back_populates="lessons")
 
 
-class CourseMedia(TimestampMixin, db.Model):
+class MediaFileMixin:
+    """A stored media file: its name, the type sniffed from its content, hash, size and bytes."""
+
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CourseMedia(MediaFileMixin, TimestampMixin, db.Model):
     """A file from the course's ``media/`` folder, stored with the course (atomic imports)."""
 
     __tablename__ = "course_media"
@@ -92,11 +102,6 @@ class CourseMedia(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column()
-    data: Mapped[bytes] = mapped_column(LargeBinary)
 
     course: Mapped[Course] = relationship(back_populates="media")
 
