@@ -74,9 +74,6 @@ def unit_scope_condition(viewer):
     return or_(*(OrgUnit.path.startswith(root.path) for root in roots))
 
 
-def scoped_people(viewer):
-    """``SELECT User`` joined to their unit, limited to what ``viewer`` may see as HR/admin."""
-    return select(User).join(OrgUnit, User.unit_id == OrgUnit.id).where(unit_scope_condition(viewer))
 
 
 def person_or_404(viewer, user_id: int) -> User:

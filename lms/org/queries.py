@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from lms.auth.models import User
 from lms.core.text import search_key
@@ -99,19 +98,6 @@ def unit_tree(unit: OrgUnit, day: date | None = None) -> TreeNode:
     return root
 
 
-def children_with_counts(unit: OrgUnit) -> list[tuple[OrgUnit, int]]:
-    """Current child units of ``unit`` with the number of active staff in each subtree."""
-    child, below = aliased(OrgUnit), aliased(OrgUnit)
-    stmt = (
-        select(child, func.count(User.id))
-        .select_from(child)
-        .outerjoin(below, below.path.startswith(child.path))
-        .outerjoin(User, (User.unit_id == below.id) & User.active)
-        .where(child.parent_id == unit.id, child.valid_to.is_(None))
-        .group_by(child.id)
-        .order_by(child.name)
-    )
-    return [(row[0], row[1]) for row in db.session.execute(stmt)]
 
 
 @dataclass

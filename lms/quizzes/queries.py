@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Course, Question
@@ -120,15 +120,6 @@ def quiz_passed(user, course: Course) -> bool:
     return quiz_state(user, course).passed
 
 
-def attempts_awaiting_grade(course: Course) -> int:
-    """How many submitted attempts of the course wait for a trainer's essay grade.
-
-    :param course: the course
-    """
-    stmt = select(func.count(Attempt.id)).where(
-        Attempt.course_id == course.id, Attempt.state == "submitted", Attempt.score.is_(None)
-    )
-    return db.session.scalar(stmt) or 0
 
 
 def course_attempts_query(course: Course, awaiting_only: bool = False) -> Select:
