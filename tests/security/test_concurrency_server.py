@@ -120,9 +120,21 @@ def _token(page: str) -> str:
     return CSRF.search(page).group(1)
 
 
+def _session() -> requests.Session:
+    """A client that opens a connection per request.
+
+    Reusing a kept-alive connection races the server closing it when idle (gunicorn's
+    ``--keep-alive``, 2 s): under this load a POST can be written to a socket the server has
+    just closed, and a client does not retry a POST. That is the network's race, not the app's.
+    """
+    session = requests.Session()
+    session.headers["Connection"] = "close"
+    return session
+
+
 def _client(base: str, staff_code: str) -> tuple[requests.Session, str]:
     """A logged-in browser of its own, and the CSRF token of its new session."""
-    session = requests.Session()
+    session = _session()
     token = _token(session.get(f"{base}/login", timeout=60).text)
     response = session.post(f"{base}/login", data={"identifier": staff_code, "password": PASSWORD, "csrf_token": token},
                             allow_redirects=False, timeout=60)
@@ -143,7 +155,7 @@ def _learner(base: str, job: tuple, index: int, statuses: list, lock: threading.
     results = [None] * submits
 
     def submit(slot: int) -> None:
-        twin = requests.Session()
+        twin = _session()
         twin.cookies.update(session.cookies)
         results[slot] = twin.post(f"{base}/attempts/{attempt_id}/submit", data={"csrf_token": token},
                                   allow_redirects=False, timeout=60).status_code
