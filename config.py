@@ -52,6 +52,9 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "15"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("LMS_SESSION_ABSOLUTE_HOURS", "12"))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    # The cookie is re-sent when the session changes (the idle stamp, once a minute), not on
+    # every response: most pages then neither re-sign nor re-send it.
+    SESSION_REFRESH_EACH_REQUEST = False
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -14,6 +14,9 @@ from lms.extensions import db, login_manager
 
 # Time allowed between the password and the second-factor code.
 SECOND_STEP_MINUTES = 5
+# The idle clock is restamped at most this often: the session cookie is then re-signed and
+# re-sent about once a minute of activity, not on every request (idle limits are in minutes).
+SEEN_AT_STEP_SECONDS = 60
 
 
 def load_user(session_id: str) -> User | None:
@@ -72,7 +75,8 @@ def enforce_timeouts() -> None:
         session.clear()
         flash(_l("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại."), "info")
         return
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) >= SEEN_AT_STEP_SECONDS:
+        session["seen_at"] = now
 
 
 def init_login(app: Flask) -> None:

@@ -44,6 +44,22 @@ def test_idle_session_expires_after_the_configured_minutes(client, province, mak
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+def test_the_idle_clock_is_restamped_once_a_minute_not_on_every_page(client, province, make_person, login):
+    login(make_person(province, roles=["admin"]))
+    client.get("/account/security")  # the first page also stores the session's CSRF token
+    with client.session_transaction() as session:
+        session["seen_at"] = stamp = int(time.time()) - 20
+    response = client.get("/account/security")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers  # nothing re-signed or re-sent
+    with client.session_transaction() as session:
+        assert session["seen_at"] == stamp
+        session["seen_at"] = int(time.time()) - 61
+    response = client.get("/account/security")
+    assert "session=" in response.headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        assert session["seen_at"] >= int(time.time()) - 1
+
+
 def test_idle_limit_follows_the_setting(app, client, province, make_person, login, monkeypatch):
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 5)
     login(make_person(province, roles=["admin"]))
