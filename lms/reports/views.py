@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from lms.admin.operations import audit
-from lms.core.access import can_manage_unit, hr_units, is_admin, role_required, target_or_404, unit_or_404
+from lms.core.access import can_manage_unit, role_required, target_or_404, unit_or_404
 from lms.core.forms import BaseForm
 from lms.extensions import db
 from lms.org.models import OrgUnit
@@ -17,8 +15,7 @@ from lms.reports.charts import burnup_chart
 from lms.reports.pdf import ReportInput, render_report
 from lms.reports.wording import category_label, level_label, projection_sentence
 from lms.reports.xlsx import STATUS_LABELS, not_finished_workbook, units_workbook
-from lms.targets.models import TargetMember
-from lms.targets.queries import not_finished, trend, unit_report, visible_targets
+from lms.targets.queries import dashboard_cards, not_finished, trend, unit_report
 from lms.targets.reminders import send_reminders
 from lms.targets.rollups import local_today
 
@@ -27,26 +24,12 @@ bp = Blueprint("reports", __name__, url_prefix="/hr/targets")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _roots() -> list[OrgUnit]:
-    if is_admin(current_user):
-        return list(db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None), OrgUnit.valid_to.is_(None))))
-    return hr_units(current_user)
-
-
-def _overlaps(target, unit: OrgUnit) -> bool:
-    return any(u.path.startswith(unit.path) or unit.path.startswith(u.path) for u in target.units)
-
-
 @bp.get("")
 @role_required("hr", "admin")
 def dashboard():
     """Each target's progress in the units the HR officer manages."""
-    cards = []
-    for target in visible_targets(current_user):
-        for root in _roots():
-            if _overlaps(target, root):
-                figures = unit_report(target, root).total
-                cards.append((target, root, figures, projection_sentence(target, trend(target, root, figures)[1])))
+    cards = [(card.target, card.unit, card.figures, projection_sentence(card.target, card.projection))
+             for card in dashboard_cards(current_user)]
     return render_template("reports/dashboard.html", cards=cards)
 
 
@@ -83,7 +66,7 @@ def unit(target_id: int, unit_id: int):
 def unfinished(target_id: int, unit_id: int):
     """The people of the unit's subtree who have not finished, in Vietnamese name order."""
     target, current = _target_and_unit(target_id, unit_id)
-    stmt = not_finished(target, current).options(joinedload(TargetMember.user), joinedload(TargetMember.unit))
+    stmt = not_finished(target, current)
     page = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("reports/not_finished.html", target=target, unit=current, page=page, form=BaseForm(),
                            status_labels=STATUS_LABELS, required=len(target.courses))
@@ -124,7 +107,7 @@ def units_xlsx(target_id: int, unit_id: int):
 def not_finished_xlsx(target_id: int, unit_id: int):
     """The people not finished as a spreadsheet (personal data: audited)."""
     target, current = _target_and_unit(target_id, unit_id)
-    stmt = not_finished(target, current).options(joinedload(TargetMember.user), joinedload(TargetMember.unit))
+    stmt = not_finished(target, current)
     members = db.session.scalars(stmt).all()
     audit("target.export", target, unit_id=current.id, format="xlsx", content="not_finished", people=len(members))
     db.session.commit()

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, literal_column, null, select, union_all
+from sqlalchemy.orm import contains_eager
 
 from lms.auth.models import User
-from lms.core.access import can_see_target
+from lms.core.access import can_see_target, hr_units, is_admin
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import LEVELS, OrgUnit
@@ -227,13 +228,15 @@ def projection(target: TrainingTarget, days: list[tuple[date, int]], figures: Fi
 
 
 def not_finished(target: TrainingTarget, unit: OrgUnit):
-    """``SELECT TargetMember`` of ``unit``'s subtree not completed, in Vietnamese name order."""
+    """``SELECT TargetMember`` (with its user and unit loaded) of ``unit``'s subtree not completed,
+    in Vietnamese name order: the list on the page, in the XLSX, in the API and for the reminders."""
     return (
         select(TargetMember)
         .join(User, User.id == TargetMember.user_id)
         .join(OrgUnit, OrgUnit.id == TargetMember.unit_id)
         .where(TargetMember.target_id == target.id, TargetMember.left_on.is_(None),
                TargetMember.status != "completed", OrgUnit.path.startswith(unit.path))
+        .options(contains_eager(TargetMember.user), contains_eager(TargetMember.unit))
         .order_by(User.sort_key, User.id)
     )
 
@@ -244,6 +247,36 @@ def visible_targets(viewer, *, include_inactive: bool = False) -> list[TrainingT
     if not include_inactive:
         stmt = stmt.where(TrainingTarget.active)
     return [target for target in db.session.scalars(stmt) if can_see_target(viewer, target)]
+
+
+@dataclass
+class DashboardCard:
+    """A target's figures and projection for one of the viewer's root units."""
+
+    target: TrainingTarget
+    unit: OrgUnit
+    figures: Figures
+    projection: Projection
+
+
+def _dashboard_roots(viewer) -> list[OrgUnit]:
+    """The units a viewer's dashboard starts from: the tree's roots for admin, the HR units otherwise."""
+    if is_admin(viewer):
+        return list(db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None), OrgUnit.valid_to.is_(None))
+                                        .order_by(OrgUnit.path)))
+    return hr_units(viewer)
+
+
+def dashboard_cards(viewer) -> list[DashboardCard]:
+    """Each active target ``viewer`` may see, for each of their root units it reaches: figures and projection."""
+    cards = []
+    roots = _dashboard_roots(viewer)
+    for target in visible_targets(viewer):
+        for root in roots:
+            if any(u.path.startswith(root.path) or root.path.startswith(u.path) for u in target.units):
+                figures = unit_report(target, root).total
+                cards.append(DashboardCard(target, root, figures, trend(target, root, figures)[1]))
+    return cards
 
 
 def required_for(user) -> list[tuple[Course, date]]:

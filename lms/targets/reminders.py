@@ -48,7 +48,7 @@ def send_reminders(target: TrainingTarget, unit: OrgUnit, *, by: User | None = N
     :param now: the time of sending (for tests)
     """
     now = now or utcnow()
-    members = db.session.scalars(not_finished(target, unit).options(joinedload(TargetMember.user))).all()
+    members = db.session.scalars(not_finished(target, unit)).all()
     recent = _recently_reminded(target, now)
     due = [m for m in members if m.user.email and m.user_id not in recent]
     digests = _digests(target, due)
