@@ -15,7 +15,7 @@ from lms.reports.charts import burnup_chart
 from lms.reports.pdf import ReportInput, render_report
 from lms.reports.wording import category_label, level_label, projection_sentence
 from lms.reports.xlsx import STATUS_LABELS, not_finished_workbook, units_workbook
-from lms.targets.queries import dashboard_cards, not_finished, trend, unit_report
+from lms.targets.queries import dashboard_cards, not_finished, not_finished_page, trend, unit_report
 from lms.targets.reminders import send_reminders
 from lms.targets.rollups import local_today
 
@@ -66,8 +66,7 @@ def unit(target_id: int, unit_id: int):
 def unfinished(target_id: int, unit_id: int):
     """The people of the unit's subtree who have not finished, in Vietnamese name order."""
     target, current = _target_and_unit(target_id, unit_id)
-    stmt = not_finished(target, current)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = not_finished_page(target, current, per_page=50)
     return render_template("reports/not_finished.html", target=target, unit=current, page=page, form=BaseForm(),
                            status_labels=STATUS_LABELS, required=len(target.courses))
 

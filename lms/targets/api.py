@@ -12,11 +12,11 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from lms.core.access import role_required, target_or_404, unit_or_404
-from lms.extensions import db, login_manager
+from lms.extensions import login_manager
 from lms.org.models import OrgUnit
 from lms.reports.wording import projection_sentence
 from lms.targets.models import TargetMember, TrainingTarget
-from lms.targets.queries import Burnup, Figures, Projection, dashboard_cards, not_finished, trend, unit_report
+from lms.targets.queries import Burnup, Figures, Projection, dashboard_cards, not_finished_page, trend, unit_report
 
 bp = Blueprint("targets_api", __name__, url_prefix="/api/v1/targets")
 
@@ -101,8 +101,7 @@ def _person(member: TargetMember, required: int) -> dict:
 def unfinished(target_id: int, unit_id: int):
     """The people of the unit's subtree not finished, in Vietnamese name order, a page at a time."""
     target, current = target_or_404(current_user, target_id), unit_or_404(current_user, unit_id)
-    per_page = request.args.get("per_page", PER_PAGE, type=int)
-    page = db.paginate(not_finished(target, current), per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    page = not_finished_page(target, current, request.args.get("per_page", PER_PAGE, type=int), MAX_PER_PAGE)
     required = len(target.courses)
     return {"page": page.page, "per_page": page.per_page, "pages": page.pages, "total": page.total,
             "people": [_person(member, required) for member in page.items]}

@@ -241,6 +241,19 @@ def not_finished(target: TrainingTarget, unit: OrgUnit):
     )
 
 
+def not_finished_page(target: TrainingTarget, unit: OrgUnit, per_page: int, max_per_page: int | None = None):
+    """A page (``?page=``) of :func:`not_finished`, its total read from the counters (audience − completed).
+
+    Recounting the list would read every member of the subtree: half a second for a province of
+    a million people, where the counters answer in a few milliseconds (and always agree with it).
+    """
+    page = db.paginate(not_finished(target, unit), per_page=per_page, max_per_page=max_per_page, error_out=False,
+                       count=False)
+    figures = unit_report(target, unit).total
+    page.total = figures.audience - figures.completed
+    return page
+
+
 def visible_targets(viewer, *, include_inactive: bool = False) -> list[TrainingTarget]:
     """The targets ``viewer`` may see (admin: all; HR: those reaching into their subtrees), newest first."""
     stmt = select(TrainingTarget).order_by(TrainingTarget.year.desc(), TrainingTarget.id.desc())

@@ -95,6 +95,7 @@ def test_not_finished_pages_are_the_xlsx_list(client, login, scene):
     assert [(p["full_name"], p["staff_code"], p["unit"]["name"], f"{p['done_courses']}/{p['required_courses']}")
             for p in people_listed] == [(row[0], row[1], row[2], row[5]) for row in xlsx]
     assert people_listed[0]["full_name"] == "Lê Thị Ánh" and people_listed[0]["status"] == "in_progress"
+    assert "6 người" in client.get(f"/hr/targets/{target.id}/units/{province.id}/not-finished").get_data(as_text=True)
 
 
 def test_dates_are_iso_and_nothing_is_cached(client, login, scene):
