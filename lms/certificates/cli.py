@@ -9,9 +9,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from lms.auth.models import User
 from lms.certificates import queries
 from lms.certificates.bundles import write_merged, write_zip
 from lms.certificates.operations import issue_certificate
+from lms.certificates.programmes import issue_programme_certificate, owed_programmes
 from lms.certificates.register import register_workbook
 from lms.certificates.repair import check_storage
 from lms.certificates.signing import make_dev_signer
@@ -24,13 +26,18 @@ certificates_cli = AppGroup("certificates", help="Giấy chứng nhận.")
 
 @certificates_cli.command("issue-pending")
 def issue_pending_command() -> None:
-    """Issue the certificates owed for recorded completions (safe to run again)."""
+    """Issue the course and programme certificates owed for recorded completions (safe to run again)."""
     owed = [c for c in db.session.scalars(queries.owed_completions()) if queries.gives_certificate(c.course)]
     with click.progressbar(owed, label="Cấp giấy chứng nhận") as completions:
         for completion in completions:
             issue_certificate(completion)
             db.session.commit()  # one certificate, one transaction: an interruption loses nothing
-    click.echo(f"Đã cấp {len(owed)} giấy chứng nhận.")
+    programmes = owed_programmes()
+    with click.progressbar(programmes, label="Cấp giấy chứng nhận chương trình") as pending:
+        for target, user_id in pending:
+            issue_programme_certificate(target, db.session.get(User, user_id))
+            db.session.commit()
+    click.echo(f"Đã cấp {len(owed)} giấy chứng nhận khóa học, {len(programmes)} giấy chứng nhận chương trình.")
 
 
 def _unit_or_fail(code: str):

@@ -35,6 +35,7 @@ def certificate_data(certificate) -> CertificateData:
         verify_code_display=display(certificate.verification_code),
         signature_image=current_app.config.get("LMS_CERT_SIGNATURE_IMAGE") or None,
         place=certificate.place,
+        programme_courses=tuple(certificate.programme_courses or ()),
     )
 
 

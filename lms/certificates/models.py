@@ -36,11 +36,11 @@ class CertificateCounter(db.Model):
 
 
 class Certificate(db.Model):
-    """One issued certificate, for a course or (later) a programme of courses.
+    """One issued certificate, for a course or a programme of courses.
 
     ``course_id`` is set for a course certificate; a programme certificate (a training
-    target grouping courses, e.g. IU01–IU06) sets ``programme_code`` instead. ``title``
-    is the course's or programme's title as printed.
+    target grouping courses, e.g. IU01–IU06) sets ``programme_code`` (``KH-<target id>``)
+    and ``programme_courses`` instead. ``title`` is the course's or programme's title as printed.
     """
 
     __tablename__ = "certificates"
@@ -65,6 +65,8 @@ class Certificate(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
     programme_code: Mapped[str | None] = mapped_column(String(40))
+    # A programme certificate's course codes as printed (["IU01", "IU02", …]); None for a course.
+    programme_courses: Mapped[list | None] = mapped_column(JSON)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
 
     holder_name: Mapped[str] = mapped_column(String(250))

@@ -1,45 +1,24 @@
 """Writes on certificates: issue (on completion), reissue, revoke. Flush only.
 
-Issuing writes the PDF file before the caller commits (see :mod:`lms.certificates.storage`).
+Issuing writes the PDF file before the caller commits (see :mod:`lms.certificates.storage`);
+programme certificates are issued by :mod:`lms.certificates.programmes`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from lms.admin.operations import audit
-from lms.certificates.codes import new_code
-from lms.certificates.documents import produce_pdf, signing_configured
-from lms.certificates.models import Certificate, format_serial
-from lms.certificates.storage import pdf_path, sha256_hex, write_atomically
+from lms.certificates.issuing import local_date, new_certificate, store
+from lms.certificates.models import Certificate
+from lms.certificates.programmes import issue_programmes_completed, programme_achievement, target_of
+from lms.certificates.queries import gives_certificate
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.learning.events import course_completed
 from lms.learning.models import CourseCompletion, Enrollment
-
-_CREATE_YEAR = text("INSERT INTO certificate_counters (year, last_value) VALUES (:year, 0) ON CONFLICT (year) DO NOTHING")
-_NEXT_NUMBER = text("UPDATE certificate_counters SET last_value = last_value + 1 WHERE year = :year RETURNING last_value")
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day of ``moment`` in the configured time zone (Asia/Ho_Chi_Minh)."""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def allocate_number(year: int) -> int:
-    """The next serial number of ``year``, in the caller's transaction.
-
-    The counter row stays locked until the transaction ends, so concurrent issues queue
-    here; a rollback gives the number back: no gaps, no duplicates.
-
-    :param year: the calendar year of issue
-    """
-    db.session.execute(_CREATE_YEAR, {"year": year})
-    return db.session.execute(_NEXT_NUMBER, {"year": year}).scalar_one()
 
 
 def _period_start(completion: CourseCompletion) -> date | None:
@@ -49,39 +28,11 @@ def _period_start(completion: CourseCompletion) -> date | None:
     return local_date(enrolled_at) if enrolled_at else None
 
 
-def _new_certificate(completion: CourseCompletion, now: datetime) -> Certificate:
-    """A certificate for ``completion`` with the holder, course and settings as they are now."""
-    config, user, course = current_app.config, completion.user, completion.course
-    issue_date = local_date(now)
-    number = allocate_number(issue_date.year)
-    serial, register_number = format_serial(issue_date.year, number)
-    code = new_code()
-    return Certificate(
-        year=issue_date.year, number=number, serial=serial, register_number=register_number,
-        verification_code=code, user_id=user.id, course_id=course.id, unit_id=user.unit_id,
-        holder_name=user.full_name, holder_birth_date=user.date_of_birth,
-        holder_unit_name=user.unit.name if user.unit else "", title=course.title,
-        study_hours=course.study_hours, period_start=_period_start(completion),
-        period_end=local_date(completion.completed_at), issued_at=now, issue_date=issue_date,
-        issuer_name=config["LMS_CERT_ISSUER"], issuer_parent=config["LMS_CERT_ISSUER_PARENT"],
-        signer_title=config["LMS_CERT_SIGNER_TITLE"], signer_name=config["LMS_CERT_SIGNER_NAME"],
-        place=config["LMS_CERT_PLACE"], verify_url=verify_url(code), signed=signing_configured(),
-        status="valid", pdf_sha256="",
-    )
-
-
-def verify_url(code: str) -> str:
-    """The public verification address of ``code`` (printed and in the QR code)."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{code}"
-
-
-def _store(certificate: Certificate) -> Certificate:
-    pdf = produce_pdf(certificate)
-    certificate.pdf_sha256 = sha256_hex(pdf)
-    write_atomically(pdf_path(certificate), pdf)
-    db.session.add(certificate)
-    db.session.flush()
-    return certificate
+def _course_achievement(completion: CourseCompletion) -> dict:
+    """What a course certificate prints of ``completion``: the course as it is now."""
+    course = completion.course
+    return {"course_id": course.id, "title": course.title, "study_hours": course.study_hours,
+            "period_start": _period_start(completion), "period_end": local_date(completion.completed_at)}
 
 
 def issue_certificate(completion: CourseCompletion, now: datetime | None = None) -> Certificate:
@@ -94,7 +45,7 @@ def issue_certificate(completion: CourseCompletion, now: datetime | None = None)
     existing = current_certificate(completion.user_id, completion.course_id)
     if existing is not None:
         return existing
-    return _store(_new_certificate(completion, now or utcnow()))
+    return store(new_certificate(completion.user, now or utcnow(), **_course_achievement(completion)))
 
 
 def current_certificate(user_id: int, course_id: int) -> Certificate | None:
@@ -110,21 +61,34 @@ def reissue_certificate(certificate: Certificate, reason: str) -> Certificate:
 
     :param certificate: the valid certificate to replace
     :param reason: why (audited)
-    :raises ValueError: if the certificate is not valid, or not a course certificate
+    :raises ValueError: if the certificate is not valid
     """
-    if certificate.status != "valid" or certificate.course_id is None:
-        raise ValueError("only a valid course certificate can be reissued")
-    completion = db.session.scalar(
-        select(CourseCompletion).filter_by(user_id=certificate.user_id, course_id=certificate.course_id)
-    )
+    if certificate.status != "valid":
+        raise ValueError("only a valid certificate can be reissued")
+    achievement = _achievement_again(certificate)
     certificate.status = "replaced"
-    db.session.flush()  # frees the (holder, course) slot of the certificate in force
-    new = _store(_new_certificate(completion, utcnow()))
+    db.session.flush()  # frees the (holder, course or programme) slot of the certificate in force
+    new = store(new_certificate(certificate.user, utcnow(), **achievement))
     certificate.replaced_by_id = new.id
     audit("certificate.reissued", certificate, unit_id=certificate.unit_id, reason=reason,
           serial=certificate.serial, new_serial=new.serial)
     db.session.flush()
     return new
+
+
+def _achievement_again(certificate: Certificate) -> dict:
+    """What the replacement of ``certificate`` prints: the course or programme as it is now;
+    a programme whose courses changed since, so that the holder no longer completed them
+    all, keeps what the old certificate printed."""
+    if certificate.course_id is not None:
+        return _course_achievement(db.session.scalar(
+            select(CourseCompletion).filter_by(user_id=certificate.user_id, course_id=certificate.course_id)))
+    target = target_of(certificate)
+    return (target and programme_achievement(target, certificate.user_id)) or {
+        "programme_code": certificate.programme_code, "programme_courses": certificate.programme_courses,
+        "title": certificate.title, "study_hours": certificate.study_hours,
+        "period_start": certificate.period_start, "period_end": certificate.period_end,
+    }
 
 
 def revoke_certificate(certificate: Certificate, reason: str) -> None:
@@ -143,6 +107,8 @@ def revoke_certificate(certificate: Certificate, reason: str) -> None:
 
 @course_completed.connect
 def _on_course_completed(_sender, completion, **_extra) -> None:
-    """A completed course whose settings enable certificates gets one, in the same transaction."""
-    if (completion.course.certificate or {}).get("enabled", True):
+    """A completed course whose settings enable certificates gets one, and a completed
+    programme (its last course) its programme certificate, in the same transaction."""
+    if gives_certificate(completion.course):
         issue_certificate(completion)
+    issue_programmes_completed(completion)

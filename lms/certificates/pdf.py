@@ -42,6 +42,7 @@ from lms.core.pdf import (
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 TITLE = "GIẤY CHỨNG NHẬN"
 SUBTITLE = "Hoàn thành khóa bồi dưỡng"
+PROGRAMME_SUBTITLE = "Hoàn thành chương trình bồi dưỡng"
 HONORIFIC = "Cấp cho: Ông/Bà "
 
 # Red-brown for title and frame: dignified on screen, prints well in greyscale.
@@ -59,6 +60,8 @@ _DETAILS_X = 170.0
 _DETAILS_WIDTH = PAGE_WIDTH - 2 * _DETAILS_X
 _DETAILS_SIZE = 15.0
 _DETAILS_LEADING = 20.0
+# Lines that fit at full leading above the bottom blocks; more lines share that height.
+_DETAILS_LINES = 7
 # The bottom blocks start here; the body (at most 7 lines) ends above it.
 _BOTTOM_TOP = 200.0
 _QR_SIZE = 78.0
@@ -77,6 +80,8 @@ class CertificateData:
     ``signature_image`` is a PNG of the signature and seal, transparent
     background preferred.  ``verify_url`` is encoded in the QR code and
     ``verify_code_display`` is its short, grouped form for typing.
+    ``programme_courses`` (course codes) makes it a programme certificate:
+    the courses of a training target completed as a whole.
     """
 
     holder_name: str
@@ -97,6 +102,11 @@ class CertificateData:
     verify_code_display: str
     signature_image: str | Path | None = None
     place: str = "Thanh Hóa"
+    programme_courses: tuple[str, ...] = ()
+
+    @property
+    def subtitle(self) -> str:
+        return PROGRAMME_SUBTITLE if self.programme_courses else SUBTITLE
 
 
 def render_certificate(data: CertificateData) -> bytes:
@@ -162,7 +172,7 @@ def _normalised(data: CertificateData) -> CertificateData:
 def _set_metadata(canvas: Canvas, data: CertificateData) -> None:
     canvas.setTitle(f"Giấy chứng nhận {data.serial} - {data.holder_name}")
     canvas.setAuthor(data.issuer_name)
-    canvas.setSubject(f"{SUBTITLE}: {data.course_title}")
+    canvas.setSubject(f"{data.subtitle}: {data.course_title}")
     canvas.setKeywords(f"{data.serial}; {data.register_number}")
     canvas.setCreator("LMS Thanh Hóa")
     # invariant mode would stamp 2000-01-01; the issue date is just as
@@ -179,7 +189,7 @@ def _draw_page(canvas: Canvas, data: CertificateData) -> None:
         canvas, _LEFT_COLUMN_X, _HEADER_TOP, data.issuer_name, data.issuer_parent
     )
     draw_national_heading(canvas, _RIGHT_COLUMN_X, _HEADER_TOP)
-    _draw_title(canvas)
+    _draw_title(canvas, data.subtitle)
     _draw_holder(canvas, data.holder_name)
     _draw_details(canvas, data)
     _draw_signature_block(canvas, data)
@@ -214,14 +224,14 @@ def _draw_diamond(canvas: Canvas, x: float, y: float, radius: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-def _draw_title(canvas: Canvas) -> None:
+def _draw_title(canvas: Canvas, subtitle: str) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(*ACCENT)
     canvas.setFont(FONT_BOLD, 40)
     canvas.drawCentredString(PAGE_WIDTH / 2, _TITLE_BASELINE, TITLE)
     canvas.restoreState()
     canvas.setFont(FONT_BOLD, 17)
-    canvas.drawCentredString(PAGE_WIDTH / 2, _TITLE_BASELINE - 30, SUBTITLE)
+    canvas.drawCentredString(PAGE_WIDTH / 2, _TITLE_BASELINE - 30, subtitle)
 
 
 def _draw_holder(canvas: Canvas, name: str) -> None:
@@ -245,10 +255,15 @@ def _details(data: CertificateData) -> list[tuple[str, str, str, int]]:
     """(label, value, value font, max lines) for each line of the body."""
     # Staff records imported without a date of birth leave that line out.
     birth = [("Ngày sinh: ", vn_numeric_date(data.date_of_birth), FONT_REGULAR, 1)] if data.date_of_birth else []
+    if data.programme_courses:
+        completed = [("Chương trình: ", data.course_title, FONT_BOLD, 3),
+                     ("Gồm các khóa học: ", ", ".join(data.programme_courses), FONT_REGULAR, 2)]
+    else:
+        completed = [("Đã hoàn thành khóa học: ", data.course_title, FONT_BOLD, 2)]
     return [
         *birth,
         ("Đơn vị công tác: ", data.unit_name, FONT_REGULAR, 2),
-        ("Đã hoàn thành khóa học: ", data.course_title, FONT_BOLD, 2),
+        *completed,
         ("Thời lượng: ", f"{_format_hours(data.study_hours)} giờ", FONT_REGULAR, 1),
         _period_line(data),
     ]
@@ -270,30 +285,57 @@ def _format_hours(hours: int | float) -> str:
     return f"{hours:g}".replace(".", ",")
 
 
+@dataclasses.dataclass(frozen=True)
+class _Labelled:
+    """One item of the body, fitted: label, then value lines hanging under the value."""
+
+    label: str
+    label_size: float
+    indent: float
+    font: str
+    size: float
+    lines: list[str]
+
+
+def _fit_labelled(label: str, value: str, font: str, max_lines: int, max_size: float = _DETAILS_SIZE) -> _Labelled:
+    indent = pdfmetrics.stringWidth(label, FONT_REGULAR, max_size)
+    size, lines = fit_text(value, font, _DETAILS_WIDTH - indent, max_size, min(11, max_size), max_lines)
+    return _Labelled(label, max_size, indent, font, size, lines)
+
+
+def _fit_details(data: CertificateData) -> tuple[list[_Labelled], float]:
+    """The body's items fitted, and their leading.
+
+    Up to :data:`_DETAILS_LINES` lines (any course certificate) keep the full leading; more
+    (a programme's long title and its courses) share the same height, in smaller type.
+    """
+    items = [_fit_labelled(*item) for item in _details(data)]
+    count = sum(len(item.lines) for item in items)
+    if count <= _DETAILS_LINES:
+        return items, _DETAILS_LEADING
+    leading = _DETAILS_LEADING * (_DETAILS_LINES - 1) / (count - 1)
+    return [_fit_labelled(*item, max_size=leading / 1.15) for item in _details(data)], leading
+
+
 def _draw_details(canvas: Canvas, data: CertificateData) -> None:
+    items, leading = _fit_details(data)
     baseline = _DETAILS_BASELINE
-    for label, value, font, max_lines in _details(data):
-        baseline = _draw_labelled(canvas, baseline, label, value, font, max_lines)
-        baseline -= _DETAILS_LEADING
+    for item in items:
+        baseline = _draw_labelled(canvas, baseline, item, leading) - leading
 
 
-def _draw_labelled(
-    canvas: Canvas, baseline: float, label: str, value: str, font: str, max_lines: int
-) -> float:
+def _draw_labelled(canvas: Canvas, baseline: float, item: _Labelled, leading: float) -> float:
     """Label then value, continuation lines hanging under the value.
 
     :return: the baseline of the last line drawn.
     """
-    canvas.setFont(FONT_REGULAR, _DETAILS_SIZE)
-    canvas.drawString(_DETAILS_X, baseline, label)
-    indent = pdfmetrics.stringWidth(label, FONT_REGULAR, _DETAILS_SIZE)
-    width = _DETAILS_WIDTH - indent
-    size, lines = fit_text(value, font, width, _DETAILS_SIZE, 11, max_lines)
-    canvas.setFont(font, size)
-    for index, line in enumerate(lines):
+    canvas.setFont(FONT_REGULAR, item.label_size)
+    canvas.drawString(_DETAILS_X, baseline, item.label)
+    canvas.setFont(item.font, item.size)
+    for index, line in enumerate(item.lines):
         if index:
-            baseline -= _DETAILS_LEADING
-        canvas.drawString(_DETAILS_X + indent, baseline, line)
+            baseline -= leading
+        canvas.drawString(_DETAILS_X + item.indent, baseline, line)
     return baseline
 
 

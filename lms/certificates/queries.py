@@ -41,6 +41,15 @@ def owed_completions():
     )
 
 
+def programme_certificates(user_id: int) -> list[Certificate]:
+    """The valid programme certificates of a holder, latest first (the learner's dashboard)."""
+    return list(db.session.scalars(
+        select(Certificate)
+        .where(Certificate.user_id == user_id, Certificate.programme_code.is_not(None), Certificate.status == "valid")
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ))
+
+
 def gives_certificate(course: Course) -> bool:
     """Whether the course's settings enable certificates (they do unless switched off)."""
     return bool((course.certificate or {}).get("enabled", True))

@@ -36,7 +36,7 @@ def register_workbook(certificates: Iterable[Certificate], unit, year: int) -> b
     sheet = book.create_sheet(_("Sổ cấp GCN %(year)s", year=year))
     sheet.append([neutralise(_("Sổ cấp giấy chứng nhận năm %(year)s — %(unit)s", year=year, unit=unit.name))])
     sheet.append([_("Số vào sổ"), _("Số hiệu"), _("Họ và tên"), _("Ngày sinh"), _("Đơn vị công tác"),
-                  _("Khóa học"), _("Số giờ"), _("Ngày cấp"), _("Tình trạng")])
+                  _("Khóa học, chương trình"), _("Số giờ"), _("Ngày cấp"), _("Tình trạng")])
     for certificate in certificates:
         sheet.append([neutralise(value) for value in _row(certificate)])
     buffer = BytesIO()

@@ -8,6 +8,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms.certificates.models import Certificate
+from lms.certificates.queries import programme_certificates
 from lms.certificates.views import completion_certificate_url
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
@@ -146,10 +148,12 @@ class Dashboard:
     in_progress: list[CourseProgress]
     completed: list[CourseCompletion]
     others: list[Course]
+    programmes: list[Certificate]
 
 
 def dashboard(user) -> Dashboard:
-    """What the learner's dashboard shows: required, in progress, completed, and the rest of the catalogue.
+    """What the learner's dashboard shows: required, in progress, completed (with the valid
+    programme certificates), and the rest of the catalogue.
 
     A required course shows in the first section only (with its progress), not again
     among the courses in progress or the catalogue.
@@ -171,7 +175,8 @@ def dashboard(user) -> Dashboard:
     progress = progress_for(user, in_progress) if in_progress else {}
     shown |= {course.id for course in enrolled}
     others = [course for course in published_courses() if course.id not in shown]
-    return Dashboard(required, [progress[course.id] for course in in_progress], completed, others)
+    return Dashboard(required, [progress[course.id] for course in in_progress], completed, others,
+                     programme_certificates(user.id))
 
 
 def required_courses(user) -> list[RequiredTraining]:

@@ -31,6 +31,13 @@ class TargetForm(BaseForm):
     deadline = DateField(_l("Hạn hoàn thành"), validators=[DataRequired()])
     target_percent = IntegerField(_l("Chỉ tiêu (%)"), default=100, validators=[DataRequired(), NumberRange(1, 100)])
     active = BooleanField(_l("Đang áp dụng"), default=True)
+    programme_certificate = BooleanField(_l("Cấp giấy chứng nhận hoàn thành chương trình (kế hoạch từ 2 khóa học)"))
+    programme_title = StringField(_l("Tên chương trình in trên giấy chứng nhận (bỏ trống: tên kế hoạch)"),
+                                  validators=[Length(max=300)])
+
+    def validate_programme_certificate(self, field) -> None:
+        if field.data and len(self.courses.data or []) < 2:
+            raise ValidationError(_l("Chỉ kế hoạch từ 2 khóa học trở lên mới cấp giấy chứng nhận chương trình."))
 
     def validate_deadline(self, field) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:

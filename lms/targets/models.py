@@ -15,6 +15,7 @@ from lms.org.models import OrgUnit
 
 MEMBER_STATUSES = ("not_started", "in_progress", "completed")
 REMINDER_KINDS = ("learner", "digest")
+PROGRAMME_CODE_PREFIX = "KH-"
 
 target_courses = Table(
     "target_courses",
@@ -55,6 +56,9 @@ class TrainingTarget(TimestampMixin, db.Model):
     categories: Mapped[list] = mapped_column(JSON, default=list)
     levels: Mapped[list] = mapped_column(JSON, default=list)
     positions: Mapped[list] = mapped_column(JSON, default=list)
+    # Completing every required course earns a programme certificate (targets of 2+ courses).
+    programme_certificate: Mapped[bool] = mapped_column(default=False)
+    programme_title: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     courses: Mapped[list[Course]] = relationship(secondary=target_courses, order_by=Course.code)
@@ -69,6 +73,17 @@ class TrainingTarget(TimestampMixin, db.Model):
     @property
     def course_ids(self) -> set[int]:
         return {course.id for course in self.courses}
+
+    @property
+    def programme_code(self) -> str:
+        """The stable key of this target's programme certificates (``KH-<id>``): renaming the
+        target or changing its courses keeps it, so a holder never gets a second one."""
+        return f"{PROGRAMME_CODE_PREFIX}{self.id}"
+
+    @property
+    def certificate_title(self) -> str:
+        """The programme's title as printed on its certificates (the target's name by default)."""
+        return self.programme_title or self.name
 
 
 class TargetExclusion(TimestampMixin, db.Model):

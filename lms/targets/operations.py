@@ -39,9 +39,13 @@ class TargetData:
     categories: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
     positions: list[str] = field(default_factory=list)
+    programme_certificate: bool = False
+    programme_title: str = ""
 
 
 def _apply(target: TrainingTarget, data: TargetData) -> None:
+    if data.programme_certificate and len(data.courses) < 2:
+        raise ValueError("a programme certificate needs a target of two or more courses")
     for name, value in data.__dict__.items():
         setattr(target, name, list(value) if isinstance(value, list) else value)
 
@@ -51,6 +55,7 @@ def create_target(data: TargetData, *, by: User | None = None) -> TrainingTarget
 
     :param data: the target's fields
     :param by: who creates it (audited)
+    :raises ValueError: for a programme certificate on fewer than two courses
     """
     target = TrainingTarget(created_by_id=by.id if by else None)
     _apply(target, data)
@@ -68,6 +73,7 @@ def update_target(target: TrainingTarget, data: TargetData, *, by: User | None =
     :param target: the target to change
     :param data: the new fields
     :param by: who changes it (audited)
+    :raises ValueError: for a programme certificate on fewer than two courses
     """
     _apply(target, data)
     db.session.flush()

@@ -52,6 +52,7 @@ def _data(form: TargetForm) -> TargetData | None:
         name=form.name.data, year=form.year.data, start_date=form.start_date.data, deadline=form.deadline.data,
         courses=courses, units=units, target_percent=form.target_percent.data, active=form.active.data,
         categories=form.categories.data, levels=form.levels.data, positions=form.position_list(),
+        programme_certificate=form.programme_certificate.data, programme_title=(form.programme_title.data or "").strip(),
     )
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from lms.certificates import codes
 from lms.certificates.models import Certificate, CertificateCounter
-from lms.certificates.operations import allocate_number, issue_certificate
+from lms.certificates.issuing import allocate_number
+from lms.certificates.operations import issue_certificate
 from lms.certificates.storage import pdf_path, sha256_hex
 from lms.extensions import db
 from lms.learning.models import CourseCompletion
@@ -86,11 +87,11 @@ def test_issue_pending_issues_what_is_owed_once(commune, make_person, make_cours
     db.session.commit()
     result = runner.invoke(args=["lms", "certificates", "issue-pending"])
     assert result.exit_code == 0, result.output
-    assert "Đã cấp 2 giấy chứng nhận." in result.output
+    assert "Đã cấp 2 giấy chứng nhận khóa học, 0 giấy chứng nhận chương trình." in result.output
     assert [c.number for c in _certificates()] == [1, 2]
     assert {c.period_end for c in _certificates()} == {date(2026, 3, 5)}
     again = runner.invoke(args=["lms", "certificates", "issue-pending"])
-    assert "Đã cấp 0 giấy chứng nhận." in again.output
+    assert "Đã cấp 0 giấy chứng nhận khóa học, 0 giấy chứng nhận chương trình." in again.output
 
 
 def test_issue_certificate_returns_the_existing_one(commune, make_person, make_course, complete):

@@ -29,6 +29,9 @@ pytestmark = pytest.mark.skipif(
 LONG_NAME = "Tôn Nữ Thị Phương Thảo Công Huyền Tôn Nữ Ngọc Diệp Hoàng Thị Minh Châu"
 LONG_COURSE = "Bồi dưỡng kỹ năng chuyển đổi số và an toàn thông tin, cấp xã"  # 60 chars
 LONG_UNIT = "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Quảng Xương, tỉnh Thanh Hóa"
+LONG_PROGRAMME = ("Chương trình bồi dưỡng kỹ năng ứng dụng công nghệ thông tin, chuyển đổi số và an toàn "
+                  "thông tin cho cán bộ, công chức cấp xã năm 2026")
+IU = tuple(f"IU{n:02d}" for n in range(1, 7))
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +212,8 @@ def _overlap(first, second) -> bool:
         {"holder_name": LONG_NAME, "course_title": LONG_COURSE},
         {"holder_name": LONG_NAME * 2, "course_title": LONG_COURSE * 3, "unit_name": LONG_UNIT * 2},
         {"signer_title": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "unit_name": LONG_UNIT},
+        {"programme_courses": IU, "course_title": LONG_PROGRAMME, "unit_name": LONG_UNIT},
+        {"programme_courses": IU * 4, "course_title": LONG_PROGRAMME * 2, "unit_name": LONG_UNIT * 2},
     ],
 )
 def test_long_texts_stay_inside_the_frame_and_never_overlap(data, changes):
@@ -231,3 +236,14 @@ def test_sixty_character_course_wraps_without_losing_words(data):
     start = next(i for i, line in enumerate(lines) if line.startswith("Đã hoàn thành khóa học:"))
     printed = " ".join(lines[start : start + 2]).removeprefix("Đã hoàn thành khóa học: ")
     assert printed == LONG_COURSE
+
+
+def test_a_programme_certificate_names_the_programme_and_its_courses(data):
+    programme = dataclasses.replace(data, course_title=LONG_PROGRAMME, programme_courses=IU, study_hours=24)
+    lines = _text_lines(render_certificate(programme))
+    assert "Hoàn thành chương trình bồi dưỡng" in lines and "Hoàn thành khóa bồi dưỡng" not in lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("Chương trình:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Gồm các khóa học:"))
+    assert " ".join(lines[start:end]).removeprefix("Chương trình: ") == LONG_PROGRAMME
+    assert "Gồm các khóa học: IU01, IU02, IU03, IU04, IU05, IU06" in lines and "Thời lượng: 24 giờ" in lines
+    assert "Subject:         Hoàn thành chương trình bồi dưỡng: Chương trình" in _tool("pdfinfo", render_certificate(programme))

@@ -68,4 +68,4 @@ def test_hr_may_not_revoke(client, login, commune, make_person, certificate):
 def test_a_revoked_completion_is_not_owed_a_new_certificate(admin_client, certificate, runner):
     admin_client.post_form(f"/certificates/{certificate.id}/revoke", {"reason": "Gian lận"})
     result = runner.invoke(args=["lms", "certificates", "issue-pending"])
-    assert "Đã cấp 0 giấy chứng nhận." in result.output
+    assert "Đã cấp 0 giấy chứng nhận khóa học, 0 giấy chứng nhận chương trình." in result.output
