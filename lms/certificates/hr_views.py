@@ -85,8 +85,8 @@ def job(job_id: int):
 def job_status(job_id: int):
     """A bundle job's progress as JSON, for the page's polling."""
     current = _job_or_404(job_id)
-    file_url = url_for(".job_download", job_id=current.id) if current.status == "done" else None
-    return {"status": current.status, "done": current.done, "total": current.total,
+    file_url = url_for(".job_download", job_id=current.id) if current.state == "done" else None
+    return {"status": current.state, "done": current.done, "total": current.total,
             "percent": round(current.percent), "file_url": file_url}
 
 

@@ -8,7 +8,7 @@ afterwards. Only two transitions exist: ``valid → replaced`` (a reissue) and
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -142,6 +142,9 @@ def _refuse_certificate_changes(session: Session, _context, _instances) -> None:
 
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
+# A job that has not moved for this long was stopped with its process (a restart, a killed
+# worker): the runner records progress at least every 1% of the work, seconds apart.
+JOB_STALE_AFTER = timedelta(minutes=10)
 
 
 class Job(TimestampMixin, db.Model):
@@ -161,6 +164,13 @@ class Job(TimestampMixin, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def state(self) -> str:
+        """The status as shown: ``interrupted`` for a queued or running job that stopped moving."""
+        if self.status in ("queued", "running") and self.updated_at < utcnow() - JOB_STALE_AFTER:
+            return "interrupted"
+        return self.status
 
     @property
     def percent(self) -> float:

@@ -6,6 +6,7 @@ import io
 import time
 import uuid
 import zipfile
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from lms.certificates.models import Certificate, Job
 from lms.certificates.storage import sha256_hex
+from lms.core.models import utcnow
 from lms.extensions import db
 
 from .conftest import needs_poppler, pdf_lines
@@ -86,6 +88,22 @@ def test_jobs_and_units_are_private(client, login, province, commune, make_unit,
     db.session.commit()
     assert client.get(f"/hr/certificates/jobs/{job.id}").status_code == 404
     assert client.get(f"/hr/certificates/register.xlsx?unit={commune.id}&year=2026").status_code == 400
+
+
+def test_a_job_whose_process_was_stopped_shows_as_interrupted(client, login, commune, make_person):
+    hr = make_person(commune, "Lê Thị Cúc", roles=[("hr", commune)])
+    stopped = Job(kind="certificate_bundle", user_id=hr.id, params={}, status="running", done=3, total=40)
+    moving = Job(kind="certificate_bundle", user_id=hr.id, params={}, status="running", done=3, total=40)
+    db.session.add_all([stopped, moving])
+    db.session.flush()
+    stopped.updated_at = utcnow() - timedelta(minutes=11)  # its worker was killed 11 minutes ago
+    db.session.commit()
+    login(hr)
+    assert client.get(f"/hr/certificates/jobs/{stopped.id}.json").get_json()["status"] == "interrupted"
+    assert client.get(f"/hr/certificates/jobs/{moving.id}.json").get_json()["status"] == "running"
+    assert "dừng giữa chừng" in client.get(f"/hr/certificates/jobs/{stopped.id}").get_data(as_text=True)
+    listing = client.get("/hr/certificates").get_data(as_text=True)
+    assert listing.count("Bị gián đoạn") == 1 and listing.count("Đang xử lý") == 1
 
 
 def test_the_register_lists_a_year_by_number_with_formulas_neutralised(client, login, commune, make_person, issued):

@@ -14,7 +14,7 @@
     bar.value = job.percent;
     bar.textContent = job.percent + "%";
     count.textContent = count.textContent.replace(/^\d+\/\d+/, job.done + "/" + job.total);
-    if (job.status === "done" || job.status === "failed") {
+    if (job.status !== "queued" && job.status !== "running") {
       window.location.reload();
     } else {
       window.setTimeout(poll, 1000);
