@@ -1,7 +1,7 @@
 """Imports every model so that metadata (Alembic, the mappers) sees the whole schema."""
 
 from lms.admin.models import AuditEvent  # noqa: F401
-from lms.auth.models import RecoveryCode, RoleGrant, User  # noqa: F401
+from lms.auth.models import RecoveryCode, RoleGrant, User, UserNameWord  # noqa: F401
 from lms.org.models import OneTimePassword, OrgUnit, PendingPlacement, Posting, UnitSuccession  # noqa: F401
 from lms.courses.models import Course, CourseMedia, Lesson, Question  # noqa: F401
 from lms.authoring.models import CourseDraft, CourseStaff, DraftMedia  # noqa: F401

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.models import TimestampMixin, UTCDateTime, utcnow
-from lms.core.text import full_name, name_sort_string, nfc, search_key
+from lms.core.text import full_name, name_sort_string, nfc, search_key, search_words
 from lms.extensions import db
 from lms.org.models import OrgUnit, Posting
 
@@ -77,6 +77,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
     )
+    name_words: Mapped[list[UserNameWord]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<User {self.staff_code} {self.full_name}>"
@@ -87,6 +88,8 @@ class User(UserMixin, TimestampMixin, db.Model):
         self.full_name = full_name(self.ho, self.ten_dem, self.ten)
         self.name_key = search_key(self.full_name)
         self.sort_key = name_sort_string(self.ho, self.ten_dem, self.ten)
+        kept = {entry.word: entry for entry in self.name_words}
+        self.name_words = [kept.get(word) or UserNameWord(word=word) for word in search_words(self.name_key)]
 
     def get_id(self) -> str:
         # The token makes a stored session id stale once it changes (logout elsewhere).
@@ -103,6 +106,23 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_locked(self, now: datetime | None = None) -> bool:
         """Whether repeated login failures keep the account locked at ``now`` (default: now)."""
         return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+class UserNameWord(db.Model):
+    """One word of a person's ``name_key``: the index a name search looks words up in by prefix.
+
+    Kept by :meth:`User.set_name`; code that writes users in bulk writes their words with
+    :func:`lms.org.bulk.insert_name_words`.
+    """
+
+    __tablename__ = "user_name_words"
+    # On SQLite the rows live in the primary key's b-tree: one b-tree less to write per word.
+    __table_args__ = (Index("ix_user_name_words_word", "word", "user_id"), {"sqlite_with_rowid": False})
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Byte order on PostgreSQL too, so that a prefix is exactly a range of the index.
+    word: Mapped[str] = mapped_column(String(120).with_variant(String(120, collation="C"), "postgresql"),
+                                      primary_key=True)
 
 
 class RoleGrant(TimestampMixin, db.Model):

@@ -8,6 +8,7 @@ type) or decomposed (NFD, what macOS and some Excel exports produce); without th
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -71,6 +72,16 @@ def search_key(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", value)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.replace("đ", "d").replace("Đ", "D").lower().split())
+
+
+def search_words(key: str) -> list[str]:
+    """The distinct words of a search key, in order: what a name search matches word by word.
+
+    Punctuation separates words (``"o'neil"`` gives ``o`` and ``neil``).
+
+    :param key: a :func:`search_key` result
+    """
+    return list(dict.fromkeys(re.findall(r"\w+", key)))
 
 
 @lru_cache(maxsize=4096)

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, delete, insert
 
+from lms.auth.models import UserNameWord
+from lms.core.text import search_words
 from lms.extensions import db
 
 BATCH = 20_000
@@ -86,3 +88,18 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence], 
 def _value(column, value, dialect):
     proc = _processor(column, dialect)
     return proc(value) if proc and value is not None else value
+
+
+def insert_name_words(people: Iterable[tuple[int, str]], *, replace: bool = False) -> None:
+    """Index the names of people written without :meth:`User.set_name` (bulk inserts and updates).
+
+    :param people: ``(user id, name_key)`` pairs
+    :param replace: delete the words these people had first (their names changed)
+    """
+    people = list(people)
+    if replace:
+        ids = [user_id for user_id, _ in people]
+        for index in range(0, len(ids), 5000):
+            db.session.execute(delete(UserNameWord).where(UserNameWord.user_id.in_(ids[index:index + 5000])))
+    rows = ((user_id, word) for user_id, key in people for word in search_words(key))
+    insert_rows(UserNameWord.__table__, ["user_id", "word"], rows)

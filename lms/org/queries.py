@@ -9,17 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, intersect, literal, select, true
 
-from lms.auth.models import User
-from lms.core.text import search_key
+from lms.auth.models import User, UserNameWord
+from lms.core.text import search_key, search_words
 from lms.extensions import db
 from lms.org.models import OrgUnit, PendingPlacement, Posting, UnitSuccession
 
+# A name search matching up to this many people filters by their list of ids.
+ID_LIST_LIMIT = 1000
+
 
 def subtree_condition(unit: OrgUnit, table=OrgUnit):
-    """SQL condition on :class:`OrgUnit` (or an alias of it): the unit and everything below it."""
-    return table.path.startswith(unit.path)
+    """SQL condition on :class:`OrgUnit` (or an alias of it): the unit and everything below it.
+
+    The path is written into the SQL rather than bound: a prepared statement's generic plan
+    cannot tell ``LIKE $1 || '%'`` for the province (every unit) from one for a commune, and
+    PostgreSQL then walks the units one by one (10 times slower over 100,000 people).
+    """
+    return table.path.startswith(_inline(unit.path))
+
+
+def _inline(text: str):
+    """``text`` written into the SQL at execution, so that PostgreSQL plans for this very value."""
+    return literal(text, literal_execute=True)
 
 
 def subtree(unit: OrgUnit, *, current_only: bool = True) -> list[OrgUnit]:
@@ -162,15 +175,35 @@ def _narrow(stmt, filters: StaffFilter):
 
 
 def name_or_code_matches(query: str):
-    """SQL condition: the staff code is ``query`` if it has a digit, else the name contains it.
+    """SQL condition: the staff code is ``query`` if it has a digit, else every word of it begins a word of the name.
 
-    Names never hold digits, so a code is an exact, indexed lookup; a name matches
-    whatever its accents and case (``nguyen thi hoa`` finds ``Nguyễn Thị Hoà``).
+    Names never hold digits, so a code is an exact, indexed lookup. A name matches whatever
+    its accents and case, word by word from the start of each word and in any order:
+    ``nguyen thi hoa`` and ``hoa nguyen`` find ``Nguyễn Thị Hoà``, ``ng h`` finds her too,
+    ``guyen`` does not. Each word is a range of the ``user_name_words`` index.
+
+    For several words, the people matching all of them are looked up first and, when they are
+    few, the condition is their list of ids: PostgreSQL cannot estimate an intersection of
+    words and would read every user to find a rare name. One word it estimates well.
     """
     query = query.strip()
     if any(char.isdigit() for char in query):
         return User.staff_code == query
-    return User.name_key.contains(search_key(query), autoescape=True)
+    words = search_words(search_key(query))
+    if not words:
+        return true()
+    each = [select(UserNameWord.user_id).where(UserNameWord.word >= _inline(word),
+                                               UserNameWord.word < _inline(_after_prefix(word))) for word in words]
+    if len(each) == 1:
+        return User.id.in_(each[0])
+    matching = intersect(*each)
+    ids = db.session.scalars(matching.limit(ID_LIST_LIMIT + 1)).all()
+    return User.id.in_(ids if len(ids) <= ID_LIST_LIMIT else matching)
+
+
+def _after_prefix(prefix: str) -> str:
+    """The first string, in code point order, greater than every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def positions_in_subtree(unit: OrgUnit) -> list[str]:

@@ -26,7 +26,7 @@ from lms.core.access import can_manage_unit
 from lms.core.models import utcnow
 from lms.core.text import full_name, name_sort_string, search_key
 from lms.extensions import db
-from lms.org.bulk import bulk_write_cache, insert_rows
+from lms.org.bulk import bulk_write_cache, insert_name_words, insert_rows
 from lms.org.models import OneTimePassword, OrgUnit, Posting
 from lms.org.one_time_passwords import cheap_hash
 from lms.org.operations import announce_staff_changes, deactivate_people, post_person
@@ -286,6 +286,7 @@ def _create(creates: list[dict], start: date) -> list[int]:
                     ((user_id, values["unit_id"]) for user_id, values in zip(new_ids, creates)),
                     {"start_date": start, "reason": REASON, "end_date": None, **stamps})
         insert_rows(OneTimePassword.__table__, ["user_id", "password"], zip(new_ids, passwords), {"created_at": now})
+        insert_name_words((user_id, values["name_key"]) for user_id, values in zip(new_ids, creates))
     return new_ids
 
 
@@ -298,6 +299,7 @@ def _update(updates: list[dict], start: date) -> list[int]:
     movers = {u["id"]: u.pop("unit_id", None) for u in updates if "unit_id" in u or "active" in u}
     for batch in _chunks([u for u in updates if len(u) > 1]):
         db.session.execute(update(User), batch)
+    insert_name_words(((u["id"], u["name_key"]) for u in updates if "name_key" in u), replace=True)
     if not movers:
         return changed
     for person in db.session.scalars(select(User).where(User.id.in_(movers)).options(selectinload(User.postings))):
