@@ -60,8 +60,18 @@ class Wanted:
 
 
 def load_facts(user_ids: Iterable[int] | None = None) -> list[PersonFacts]:
-    """Facts about the given people (everyone when ``None``)."""
-    ids = None if user_ids is None else list(user_ids)
+    """Facts about the given people (everyone when ``None``), whose rows stay locked until commit.
+
+    The lock orders two transactions that move the same person (two courses of one target
+    completed at the same moment): on PostgreSQL the second waits here, and everything it
+    reads afterwards includes what the first committed, so neither writes the member row from
+    a stale read. (SQLite's ``BEGIN IMMEDIATE`` already runs them one after the other.)
+    """
+    ids = None if user_ids is None else sorted(set(user_ids))
+    if ids:
+        # FOR NO KEY UPDATE: the key-share locks that inserting the completion took on the row
+        # (its foreign key) do not conflict with it, two of these do.
+        db.session.execute(select(User.id).where(User.id.in_(ids)).order_by(User.id).with_for_update(key_share=True))
     dates = posting_dates(ids)
     stmt = select(User.id, User.unit_id, User.active, dates.c.current_start, dates.c.last_end)
     stmt = stmt.outerjoin(dates, dates.c.user_id == User.id)
