@@ -21,7 +21,7 @@ from lms.core.text import name_sort_string, search_key
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment
-from lms.org.bulk import bulk_write_cache, insert_rows
+from lms.org.bulk import bulk_write_cache, insert_name_words, insert_rows
 from lms.org.models import OrgUnit, Posting
 from lms.targets.operations import TargetData, create_target
 
@@ -101,6 +101,7 @@ def _people(staff: int, units: list[tuple[int, str, str]], rng: random.Random) -
     constants = {"position": "Chuyên viên", "active": True, "must_change_password": False, "failed_logins": 0,
                  "created_at": now, "updated_at": now}
     insert_rows(User.__table__, columns, rows(), constants, batch=CHUNK)
+    insert_name_words(db.session.execute(select(User.id, User.name_key).where(User.staff_code.like("B%"))).all())
     values = {"start_date": date(2020, 1, 1), "reason": "initial", "created_at": now, "updated_at": now}
     db.session.execute(insert(Posting).from_select(
         ["user_id", "unit_id", *values],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lms.auth.models import User
-from lms.core.text import name_sort_string, search_key
+from lms.auth.models import User, UserNameWord
+from lms.core.text import name_sort_string, search_key, search_words
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment
 from lms.org.models import OrgUnit, Posting
@@ -22,6 +22,8 @@ def test_bench_data_makes_people_postings_progress_and_a_counted_target(runner, 
     assert len(people) == 300 and len({p.session_token for p in people}) == 300
     assert all(p.sort_key == name_sort_string(p.ho, p.ten_dem, p.ten) and p.name_key == search_key(p.full_name)
                and p.active and p.position == "Chuyên viên" for p in people)
+    words = {(w.user_id, w.word) for w in db.session.scalars(select(UserNameWord))}
+    assert words == {(p.id, word) for p in people for word in search_words(p.name_key)}  # the name search finds them
     postings = {(p.user_id, p.unit_id) for p in db.session.scalars(select(Posting).where(Posting.end_date.is_(None)))}
     assert postings == {(p.id, p.unit_id) for p in people}
     assert db.session.scalar(select(func.count()).select_from(OrgUnit)) == 600
