@@ -64,6 +64,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.admin.views import bp as admin_bp
+    from lms.api.openapi import bp as api_bp
+    from lms.api.targets import bp as targets_api_bp
     from lms.auth.two_factor_views import bp as two_factor_bp
     from lms.auth.views import bp as auth_bp
     from lms.authoring.bank_views import bp as authoring_bank_bp
@@ -78,10 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.org.views import bp as org_bp
     from lms.quizzes.views import bp as quizzes_bp
     from lms.reports.views import bp as reports_bp
-    from lms.targets.api import bp as targets_api_bp
     from lms.targets.views import bp as targets_bp
 
     for blueprint in (core_bp, auth_bp, two_factor_bp, org_bp, roster_bp, reorg_bp, admin_bp, courses_bp, learning_bp, quizzes_bp,
                       authoring_bp, authoring_bank_bp,
-                      certificates_bp, certificates_hr_bp, targets_bp, reports_bp, targets_api_bp):
+                      certificates_bp, certificates_hr_bp, targets_bp, reports_bp, targets_api_bp, api_bp):
         app.register_blueprint(blueprint)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+from jsonschema import Draft202012Validator, validate
 from openpyxl import load_workbook
 
 FIGURES = ("audience", "completed", "in_progress", "not_started", "overdue", "percent", "gap")
@@ -134,3 +135,30 @@ def test_anonymous_gets_401_and_a_learner_403_in_json(client, login, scene):
     login(people["Nguyễn Văn An"])
     response = client.get("/api/v1/targets")
     assert response.status_code == 403 and response.get_json()["error"]["status"] == 403
+
+
+def _validator(document: dict, path: str):
+    """A JSON Schema validator of the 200 answer of GET ``path``, refs resolved in the whole document."""
+    pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1") + "/get/responses/200/content/application~1json/schema"
+    return Draft202012Validator({**document, "$ref": "#" + pointer})
+
+
+def test_every_api_route_is_described_and_answers_as_its_openapi_schema_says(app, client, login, scene):
+    target, (province, _, commune_a, _), people = scene
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).removeprefix("/api/v1")
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert routes == set(document["paths"]), "a route of /api/v1 is missing from lms/api/openapi.yaml, or the reverse"
+
+    login(people["hr_province"])
+    urls = {"/targets": "/api/v1/targets",
+            "/targets/{target_id}/units/{unit_id}": f"/api/v1/targets/{target.id}/units/{commune_a.id}",
+            "/targets/{target_id}/units/{unit_id}/not-finished":
+                f"/api/v1/targets/{target.id}/units/{province.id}/not-finished?per_page=3&page=2"}
+    for path, url in urls.items():
+        answer = client.get(url).get_json()
+        errors = [error.message for error in _validator(document, path).iter_errors(answer)]
+        assert errors == [], f"{url}: {errors}"
+    missing = client.get(f"/api/v1/targets/{target.id + 99}/units/{province.id}").get_json()
+    validate(missing, {**document, "$ref": "#/components/schemas/Error"})
