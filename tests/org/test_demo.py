@@ -41,7 +41,12 @@ def test_demo_has_a_learning_history_with_certificates_and_targets(runner, app_c
     assert result.exit_code == 0, result.output
     completions = db.session.scalar(select(func.count(CourseCompletion.id)))
     assert completions > 0
-    assert db.session.scalar(select(func.count(Certificate.id))) == completions
+    assert db.session.scalar(select(func.count(Certificate.id)).where(Certificate.course_id.is_not(None))) == completions
+    # Everyone of the history who finished IU01–IU06 holds the basic-skills programme's certificate.
+    all_six = (select(CourseCompletion.user_id).group_by(CourseCompletion.user_id)
+               .having(func.count(CourseCompletion.id) == 6))
+    holders = select(Certificate.user_id).where(Certificate.programme_code.is_not(None))
+    assert set(db.session.scalars(holders)) == set(db.session.scalars(all_six)) != set()
     names = set(db.session.scalars(select(TrainingTarget.name)))
     assert names == {"Kế hoạch bồi dưỡng kỹ năng CNTT cơ bản năm 2026", "Bồi dưỡng an toàn thông tin cho cán bộ, công chức năm 2026"}
 
