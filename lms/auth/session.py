@@ -7,6 +7,7 @@ import time
 from flask import Flask, current_app, flash, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
@@ -18,14 +19,17 @@ SECOND_STEP_MINUTES = 5
 # re-sent about once a minute of activity, not on every request (idle limits are in minutes).
 SEEN_AT_STEP_SECONDS = 60
 
+# Built once: every request runs it, and building it again costs as much as running it. The
+# grants come in the same query: every page's menu and access checks read them.
+_USER_WITH_GRANTS = select(User).options(joinedload(User.grants)).where(User.id == bindparam("user_id"))
+
 
 def load_user(session_id: str) -> User | None:
     """The user whose id *and* current session token match the stored session id."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    # The grants come in the same query: every page's menu and access checks read them.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.grants)])
+    user = db.session.execute(_USER_WITH_GRANTS, {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not token or user.session_token != token or not user.active:
         return None
     return user

@@ -12,7 +12,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import false, or_, select
+from sqlalchemy import bindparam, false, or_, select
 
 from lms.auth.models import User
 from lms.authoring.models import CourseStaff
@@ -99,9 +99,13 @@ def can_view_course(user, course: Course | None) -> bool:
     return course.status == "published" or has_role(user, "trainer") or is_admin(user)
 
 
+# Built once: the course and lesson pages look a course up on every request.
+_COURSE_BY_CODE = select(Course).where(Course.code == bindparam("code"))
+
+
 def course_or_404(viewer, code: str) -> Course:
     """The course with ``code`` if ``viewer`` may see it, else 404 (as if missing)."""
-    course = db.session.scalar(select(Course).where(Course.code == code))
+    course = db.session.scalar(_COURSE_BY_CODE, {"code": code})
     if not can_view_course(viewer, course):
         abort(404)
     return course
@@ -129,7 +133,7 @@ def authored_courses_condition(user):
 
 def authored_course_or_404(viewer, code: str) -> Course:
     """The course with ``code`` if ``viewer`` may edit it, else 404 (as if missing)."""
-    course = db.session.scalar(select(Course).where(Course.code == code))
+    course = db.session.scalar(_COURSE_BY_CODE, {"code": code})
     if not can_author_course(viewer, course):
         abort(404)
     return course
