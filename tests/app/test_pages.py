@@ -16,6 +16,16 @@ def test_english_switch(client):
     assert "Password" in page and "Log in" in page
 
 
+def test_logged_in_pages_follow_the_language_and_escape_what_they_insert(client, login, province, make_person):
+    login(make_person(province, "Lê <b>Văn</b> An"))
+    page = client.get("/learn").get_data(as_text=True)
+    assert "Xin chào, Lê &lt;b&gt;Văn&lt;/b&gt; An" in page and "<b>Văn</b>" not in page
+    client.post_form("/lang/en", {"next": "/learn"})
+    page = client.get("/learn").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Hello, Lê &lt;b&gt;Văn&lt;/b&gt; An" in page
+    assert "Log out" in page and "Đăng xuất" not in page
+
+
 def test_unknown_url_gets_vietnamese_404(client):
     response = client.get("/khong-co-trang-nay")
     assert response.status_code == 404
