@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, select
 
 from lms.certificates.models import Certificate
 from lms.certificates.queries import programme_certificates
@@ -81,26 +81,57 @@ class CourseProgress:
         return previous, following
 
 
-def lessons_and_reads(user, course_ids: list[int]) -> tuple[dict[int, list[LessonItem]], set[int]]:
-    """Active lessons (without bodies) of each course in course order, and the ids of those ``user`` read.
+# Built once (the lesson player runs it on every page). ``body_of`` names the one lesson whose
+# body comes along; with ``None`` no row matches it and no body is read.
+_LESSONS_AND_READS = (
+    select(Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position,
+           LessonProgress.id, case((Lesson.slug == bindparam("body_of"), Lesson.body)))
+    .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == bindparam("user_id")))
+    .where(Lesson.course_id.in_(bindparam("course_ids", expanding=True)), Lesson.retired.is_(False))
+    .order_by(Lesson.course_id, Lesson.position)
+)
 
-    One query: the lesson player runs it on every page.
-    """
-    read = (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == user.id)
-    rows = db.session.execute(
-        select(Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position, LessonProgress.id)
-        .outerjoin(LessonProgress, read)
-        .where(Lesson.course_id.in_(course_ids), Lesson.retired.is_(False))
-        .order_by(Lesson.course_id, Lesson.position)
-    )
+
+def _lessons_reads_body(user, course_ids: list[int], body_of: str | None):
+    rows = db.session.execute(_LESSONS_AND_READS, {"user_id": user.id, "course_ids": course_ids, "body_of": body_of})
     lessons: dict[int, list[LessonItem]] = defaultdict(list)
     read_ids = set()
-    for *columns, progress_id in rows:
+    body = None
+    for *columns, progress_id, lesson_body in rows:
         item = LessonItem(*columns)
         lessons[item.course_id].append(item)
         if progress_id is not None:
             read_ids.add(item.id)
+        if lesson_body is not None:
+            body = lesson_body
+    return lessons, read_ids, body
+
+
+def lessons_and_reads(user, course_ids: list[int]) -> tuple[dict[int, list[LessonItem]], set[int]]:
+    """Active lessons (without bodies) of each course in course order, and the ids of those ``user`` read."""
+    lessons, read_ids, _body = _lessons_reads_body(user, course_ids, None)
     return lessons, read_ids
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """What the lesson player shows: the lesson, its Markdown, the learner's progress in the course."""
+
+    lesson: LessonItem
+    body: str
+    progress: CourseProgress
+
+
+def lesson_page(user, course: Course, slug: str) -> LessonPage | None:
+    """The active lesson ``slug`` of ``course`` and ``user``'s progress, in one query (the player
+    runs it on every page); ``None`` when the course has no such active lesson.
+    """
+    lessons, read_ids, body = _lessons_reads_body(user, [course.id], slug)
+    progress = CourseProgress(course, lessons[course.id], read_ids)
+    lesson = next((item for item in progress.lessons if item.slug == slug), None)
+    if lesson is None:
+        return None
+    return LessonPage(lesson, body or "", progress)
 
 
 def _by_course(model, user, course_ids: list[int]) -> dict:

@@ -83,12 +83,13 @@ def enrol(code: str):
 def lesson(code: str, slug: str):
     """The lesson player: the text, next/previous, and the "read" button."""
     course = course_or_404(current_user, code)
-    lesson = _lesson_or_404(course, slug)
-    progress = queries.course_progress(current_user, course, with_record=False)
-    previous, following = progress.neighbours(lesson.id)
-    body = render_markdown(lesson.body, media_prefix=url_for("courses.media", code=course.code, filename=""))
+    page = queries.lesson_page(current_user, course, slug)
+    if page is None:
+        abort(404)
+    previous, following = page.progress.neighbours(page.lesson.id)
+    body = render_markdown(page.body, media_prefix=url_for("courses.media", code=course.code, filename=""))
     return render_template(
-        "learning/lesson.html", course=course, lesson=lesson, body=body, progress=progress,
+        "learning/lesson.html", course=course, lesson=page.lesson, body=body, progress=page.progress,
         previous=previous, following=following,
     )
 

@@ -31,7 +31,18 @@ def test_lesson_page_shows_the_lesson_and_writes_nothing(client, login, learner,
     assert 'href="/courses/KH01/lessons/bai-1"' in page and 'href="/courses/KH01/lessons/bai-3"' in page
     assert "Đánh dấu đã học xong" in page and "js/lesson.js" in page
     assert "còn khoảng 60 phút đọc" in page
+    assert "Nội dung bài 1." not in page and "Nội dung bài 3." not in page
     assert _count(Enrollment) == 0 and _count(LessonProgress) == 0
+
+
+def test_a_lesson_is_found_only_in_its_own_course(client, login, learner, make_course):
+    make_course("KH01", lessons=3)
+    make_course("KH02", lessons=1)
+    login(learner)
+    assert client.get("/courses/KH02/lessons/bai-2").status_code == 404
+    assert client.get("/courses/KH02/lessons/khong-co").status_code == 404
+    page = client.get("/courses/KH02/lessons/bai-1").get_data(as_text=True)
+    assert "Khóa học KH02" in page and "Bài 1/1" in page and "Bài tiếp theo" not in page
 
 
 def test_mark_read_without_javascript_goes_to_the_next_lesson(client, login, learner, make_course):
