@@ -4,6 +4,10 @@ A deferred SQLite transaction that reads and then writes fails with "database is
 when another connection wrote in between, whatever the busy timeout. So every transaction
 that may write takes the write lock up front (``BEGIN IMMEDIATE``) and waits its turn; only
 GET/HEAD requests, which never write, begin deferred so that readers run side by side.
+
+A view marked :func:`writes_late` (a busy write such as a quiz submission) begins deferred
+too and takes the write lock only when it calls :func:`begin_write`: its access checks and
+the checking of its input run outside the lock, which every writer waits for.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -30,11 +34,38 @@ def read_only_transactions():
         _read_only.reset(token)
 
 
+def writes_late(view):
+    """Mark a view that reads first and calls :func:`begin_write` before its first write."""
+    view.writes_late = True
+    return view
+
+
+def _reading_first() -> bool:
+    """Whether this request's view is marked :func:`writes_late` and has not begun writing."""
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "writes_late", False) and not g.get("lms_writing", False)
+
+
+def begin_write() -> None:
+    """In a view marked :func:`writes_late`: end the read transaction and take the write lock.
+
+    What was loaded stays loaded but may be stale: the first write must re-check what it
+    relies on (a conditional UPDATE). Elsewhere, and on PostgreSQL, the transaction goes on.
+    """
+    if not has_request_context() or not _reading_first():
+        return
+    g.lms_writing = True
+    if db.session().in_transaction() and db.engine.dialect.name == "sqlite":
+        connection = db.session.connection()
+        connection.exec_driver_sql("COMMIT")  # a read: nothing to commit, it just ends
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _may_write() -> bool:
     if _read_only.get():
         return False
     if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        return request.method not in ("GET", "HEAD", "OPTIONS") and not _reading_first()
     return True
 
 

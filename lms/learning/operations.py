@@ -10,7 +10,7 @@ from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.learning.events import attempt_graded, course_completed
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress
-from lms.quizzes.queries import course_has_quiz, quiz_passed, quiz_state
+from lms.quizzes.queries import course_has_quiz, is_pass, quiz_state
 
 
 def _insert_once(model, values: dict, **keys):
@@ -92,9 +92,10 @@ def refresh_completion(user, course: Course) -> CourseCompletion | None:
         return existing
     score = None
     if course_has_quiz(course):
-        if not quiz_passed(user, course):
+        quiz = quiz_state(user, course)
+        if not quiz.passed:
             return None
-        score = quiz_state(user, course).best_score
+        score = quiz.best_score
     completion, created = _insert_once(
         CourseCompletion, {"completed_at": utcnow(), "score": score}, user_id=user.id, course_id=course.id
     )
@@ -105,5 +106,10 @@ def refresh_completion(user, course: Course) -> CourseCompletion | None:
 
 @attempt_graded.connect
 def _on_attempt_graded(_sender, attempt, **_extra) -> None:
-    """A graded attempt may be the last step of a course: re-check its completion."""
-    refresh_completion(attempt.user, attempt.course)
+    """A passing attempt may be the last step of a course: re-check its completion.
+
+    A failing one cannot be: under every grading method, a score below the pass mark never
+    turns the course's counted score from failing to passing.
+    """
+    if is_pass(attempt.score, attempt.course):
+        refresh_completion(attempt.user, attempt.course)

@@ -16,8 +16,9 @@ from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES
 
 _questions = AttemptQuestion.__table__
-_SET_FRACTION = (
-    update(_questions).where(_questions.c.id == bindparam("b_id")).values(fraction=bindparam("new_fraction"))
+_SET_GRADE = (
+    update(_questions).where(_questions.c.id == bindparam("b_id"))
+    .values(response=bindparam("new_response"), seq=bindparam("new_seq"), fraction=bindparam("new_fraction"))
 )
 
 
@@ -52,17 +53,20 @@ def attempt_score(attempt: Attempt) -> float | None:
 def grade_attempt(attempt: Attempt) -> None:
     """Grade every question of a just-submitted attempt and record the score (flush only).
 
-    The fractions go to the database in one executemany rather than through the unit of
-    work (30 dirty objects cost more to flush than to grade); the loaded questions are
-    then given the same values as their committed state.
+    The caller closed the attempt, then loaded its questions and gave them the submission's
+    last answers as their committed state. Answers and fractions go to the database in one
+    executemany rather than through the unit of work (30 dirty objects cost more to flush
+    than to grade).
 
     :param attempt: the attempt, submitted by the caller's conditional UPDATE
     """
-    fractions = [(item, machine_fraction(item)) for item in attempt.questions]
-    if fractions:
-        db.session.execute(_SET_FRACTION, [{"b_id": item.id, "new_fraction": fraction} for item, fraction in fractions])
-    for item, fraction in fractions:
-        set_committed_value(item, "fraction", fraction)
+    for item in attempt.questions:
+        set_committed_value(item, "fraction", machine_fraction(item))
+    if attempt.questions:
+        db.session.execute(_SET_GRADE, [
+            {"b_id": item.id, "new_response": item.response, "new_seq": item.seq, "new_fraction": item.fraction}
+            for item in attempt.questions
+        ])
     _record_score(attempt)
 
 

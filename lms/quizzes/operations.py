@@ -2,9 +2,13 @@
 
 Every change of an attempt's state is one conditional UPDATE (``… WHERE state = 'open'``),
 so a double click, a retry or two tabs change it exactly once and only the request whose
-UPDATE changed the row grades it. Saving answers first "claims" the open attempt with a
-conditional UPDATE of its row: on PostgreSQL that row lock orders a save against a
-concurrent submission, and on SQLite every writing request holds the write lock anyway.
+UPDATE changed the row grades it. Saving answers and submitting begin with such an UPDATE
+of the attempt's row (they "claim" the open attempt): on PostgreSQL its row lock orders the
+saves and submissions of one attempt, and on SQLite every writing request holds the write
+lock anyway. Then the stored answers are read again (a view may have loaded and checked
+the questions before taking the lock), and they cannot change before the transaction ends:
+the new answers are merged with them by sequence number in Python and written in one
+executemany.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.core.models import utcnow
 from lms.courses.models import Course, Question
@@ -28,14 +33,14 @@ from lms.quizzes.queries import course_has_quiz, gradable_types, user_attempts
 
 _NO_SYNC = {"synchronize_session": False}
 
-# One conditional UPDATE per answer, sent as a single executemany (its rowcount is the sum
-# on SQLite and psycopg); a Core statement built once skips the ORM's per-statement work.
+# A Core statement built once skips the ORM's per-statement work; sent as one executemany.
 _answers = AttemptQuestion.__table__
 _SAVE_ANSWER = (
-    update(_answers)
-    .where(_answers.c.attempt_id == bindparam("b_attempt"), _answers.c.position == bindparam("b_position"),
-           _answers.c.seq < bindparam("new_seq"))
+    update(_answers).where(_answers.c.id == bindparam("b_id"))
     .values(response=bindparam("new_response"), seq=bindparam("new_seq"))
+)
+_STORED_ANSWERS = select(_answers.c.id, _answers.c.seq, _answers.c.response).where(
+    _answers.c.attempt_id == bindparam("b_attempt")
 )
 
 
@@ -156,6 +161,9 @@ def _freeze(question: Question, position: int, rng: random.Random, shuffle: bool
 def parse_answers(attempt: Attempt, values: dict[int, list[str]]) -> dict[int, Any]:
     """Turn submitted values (by question position) into responses, checking every one.
 
+    Reads only what an attempt froze when it started, so a view may call it before taking
+    the write lock (see :func:`lms.core.database.begin_write`).
+
     :param attempt: the attempt
     :param values: the form values of each answered question
     :raises QuizError: ``unknown_question`` or ``invalid_answer`` (with the position)
@@ -186,33 +194,43 @@ def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: dat
         overdue attempt has been closed and graded from its last saved answers)
     """
     _claim(attempt, now)
-    stored = 0
-    if responses:
-        params = [{"b_attempt": attempt.id, "b_position": position, "new_response": response, "new_seq": seq}
-                  for position, response in responses.items()]
-        stored = db.session.execute(_SAVE_ANSWER, params).rowcount
-    _expire_attempts()
-    return stored
+    stored = _merge(attempt, responses, seq)
+    if stored:
+        db.session.execute(_SAVE_ANSWER, [{"b_id": item.id, "new_response": item.response, "new_seq": seq}
+                                          for item in stored])
+    return len(stored)
 
 
-def _expire_attempts() -> None:
-    """Bulk UPDATEs bypass the identity map: expire the attempts and questions it holds.
+def submit_attempt(attempt: Attempt, now: datetime, responses: dict[int, Any] | None = None, seq: int = 0) -> None:
+    """Store the last responses, close the attempt and grade it, exactly once (flush only).
 
-    Only those rows change, so other objects (the user, the course) stay loaded.
+    :param attempt: the attempt
+    :param now: the current time
+    :param responses: from :func:`parse_answers`, stored as by :func:`save_answers`
+    :param seq: their sequence number
+    :raises QuizError: ``closed`` (already submitted: a double click, another tab) or
+        ``too_late`` (the overdue attempt has been closed and graded from its last saved answers)
     """
-    for obj in list(db.session.identity_map.values()):
-        if isinstance(obj, (Attempt, AttemptQuestion)):
-            db.session.expire(obj)
+    _claim(attempt, now, state="submitted", submitted_at=now)
+    _merge(attempt, responses or {}, seq)
+    grade_attempt(attempt)
 
 
-def _claim(attempt: Attempt, now: datetime) -> None:
-    """Touch the open, in-time attempt's row, or say why it cannot take answers."""
+def _claim(attempt: Attempt, now: datetime, **values) -> None:
+    """Set ``saved_at`` and ``values`` on the open, in-time attempt's row, or say why it cannot take answers.
+
+    Then the stored answers are read again: they may have changed since the questions were loaded.
+    """
+    values["saved_at"] = now
     accepting = Attempt.deadline.is_(None) | (Attempt.deadline >= now - grace())
     result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "open", accepting).values(saved_at=now),
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "open", accepting).values(**values),
         execution_options=_NO_SYNC,
     )
     if result.rowcount == 1:
+        for key, value in values.items():
+            set_committed_value(attempt, key, value)
+        _reload_answers(attempt)
         return
     if close_overdue(attempt.id, now):
         raise QuizError("too_late")
@@ -220,15 +238,24 @@ def _claim(attempt: Attempt, now: datetime) -> None:
     raise QuizError("too_late" if attempt.deadline and attempt.submitted_at == attempt.deadline else "closed")
 
 
-def submit_attempt(attempt: Attempt, now: datetime) -> bool:
-    """Close the attempt and grade it, exactly once (flush only).
+def _reload_answers(attempt: Attempt) -> None:
+    """Give the attempt's loaded questions the answers stored now (a claim keeps them so until the end)."""
+    stored = {row.id: row for row in db.session.execute(_STORED_ANSWERS, {"b_attempt": attempt.id})}
+    for item in attempt.questions:
+        row = stored[item.id]
+        if row.seq != item.seq:  # every save raises seq
+            set_committed_value(item, "response", row.response)
+            set_committed_value(item, "seq", row.seq)
 
-    :param attempt: the attempt
-    :param now: the current time
-    :returns: whether this call closed it (``False``: it was already submitted)
-    """
-    late = attempt.deadline is not None and now > attempt.deadline + grace()
-    return _close(attempt.id, attempt.deadline if late else now) is not None
+
+def _merge(attempt: Attempt, responses: dict[int, Any], seq: int) -> list[AttemptQuestion]:
+    """Give the questions whose stored answer is older than ``seq`` their new response, as
+    their committed state (the caller writes it); returns them."""
+    newer = [item for item in attempt.questions if item.position in responses and item.seq < seq]
+    for item in newer:
+        set_committed_value(item, "response", responses[item.position])
+        set_committed_value(item, "seq", seq)
+    return newer
 
 
 def close_if_overdue(attempt: Attempt, now: datetime) -> bool:
@@ -252,19 +279,15 @@ def close_overdue(attempt_id: int, now: datetime) -> bool:
     :param now: the current time
     :returns: whether this call closed it (``False``: not open, or not overdue)
     """
-    return _close(attempt_id, Attempt.deadline, Attempt.deadline < now - grace()) is not None
-
-
-def _close(attempt_id: int, submitted_at, *conditions) -> Attempt | None:
-    stmt = update(Attempt).where(Attempt.id == attempt_id, Attempt.state == "open", *conditions)
-    result = db.session.execute(stmt.values(state="submitted", submitted_at=submitted_at), execution_options=_NO_SYNC)
-    # Bulk UPDATEs bypass the identity map: reload what grading reads.
-    _expire_attempts()
+    stmt = update(Attempt).where(Attempt.id == attempt_id, Attempt.state == "open", Attempt.deadline < now - grace())
+    result = db.session.execute(stmt.values(state="submitted", submitted_at=Attempt.deadline),
+                                execution_options=_NO_SYNC)
     if result.rowcount != 1:
-        return None
-    attempt = db.session.get(Attempt, attempt_id)
+        return False
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    _reload_answers(attempt)
     grade_attempt(attempt)
-    return attempt
+    return True
 
 
 def close_overdue_attempts(now: datetime | None = None) -> int:

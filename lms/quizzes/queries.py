@@ -111,17 +111,6 @@ def quiz_state(user, course: Course) -> QuizState:
     )
 
 
-def quiz_passed(user, course: Course) -> bool:
-    """Whether the learner passed the course's quiz under its grading method.
-
-    :param user: the learner
-    :param course: the course
-    """
-    return quiz_state(user, course).passed
-
-
-
-
 def course_attempts_query(course: Course, awaiting_only: bool = False) -> Select:
     """``SELECT Attempt`` of a course for trainers: awaiting a grade first, then the latest.
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from lms.admin.operations import audit
 from lms.core.access import attempt_or_404, can_grade_quizzes, course_or_404, role_required
+from lms.core.database import begin_write, writes_late
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.quizzes import grading
@@ -100,6 +101,7 @@ def start(code: str):
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@writes_late
 @login_required
 def attempt(attempt_id: int):
     """The attempt's form; a POST saves the answers (the "save" button, without JavaScript)."""
@@ -111,7 +113,9 @@ def attempt(attempt_id: int):
         return _render_attempt(current, now)
     answers = _form_answers()
     try:
-        save_answers(current, parse_answers(current, answers), server_seq(now), now)
+        responses = parse_answers(current, answers)
+        begin_write()
+        save_answers(current, responses, server_seq(now), now)
     except QuizError as error:
         return _refused_form(current, error, answers, now)
     db.session.commit()
@@ -137,6 +141,7 @@ def _refused_form(current: Attempt, error: QuizError, answers, now: datetime):
 
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
+@writes_late
 @login_required
 def autosave(attempt_id: int):
     """Save answers sent as JSON ``{"seq": n, "answers": {"<position>": [values]}}``."""
@@ -144,7 +149,9 @@ def autosave(attempt_id: int):
     now = utcnow()
     seq, answers = _json_answers(request.get_json(silent=True))
     try:
-        stored = save_answers(current, parse_answers(current, answers), seq, now)
+        responses = parse_answers(current, answers)
+        begin_write()
+        stored = save_answers(current, responses, seq, now)
     except QuizError as error:
         if error.code in ("closed", "too_late"):
             db.session.commit()
@@ -171,6 +178,7 @@ def _json_answers(payload) -> tuple[int, dict[int, list[str]]]:
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
+@writes_late
 @login_required
 def submit(attempt_id: int):
     """Save the last answers and submit; a second submission only shows the review."""
@@ -178,14 +186,15 @@ def submit(attempt_id: int):
     now = utcnow()
     answers = _form_answers()
     try:
-        save_answers(current, parse_answers(current, answers), server_seq(now), now)
+        responses = parse_answers(current, answers)
+        begin_write()
+        submit_attempt(current, now, responses, server_seq(now))
     except QuizError as error:
         if error.code == "closed":
             return redirect(url_for("quizzes.review", attempt_id=attempt_id))
         return _refused_form(current, error, answers, now)
-    if submit_attempt(current, now):
-        flash(_("Đã nộp bài."), "success")
     db.session.commit()
+    flash(_("Đã nộp bài."), "success")
     return redirect(url_for("quizzes.review", attempt_id=attempt_id))
 
 

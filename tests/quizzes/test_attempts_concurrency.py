@@ -1,15 +1,20 @@
 """Races on one attempt, with real threads and connections (SQLite file in WAL mode, or
-PostgreSQL with LMS_TEST_DATABASE_URL): double submission, autosave against submission."""
+PostgreSQL with LMS_TEST_DATABASE_URL): double submission, autosave against submission;
+answers checked before the write lock is taken."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
+from lms.core.models import utcnow
 from lms.extensions import db
 from lms.quizzes.grading import machine_fraction
 from lms.quizzes.models import Attempt, AttemptQuestion
+from lms.quizzes.operations import parse_answers, start_attempt, submit_attempt
 from tests.quizzes.conftest import AUTO_GRADED, form_of, right_values, start, wrong_values
 
 ROUNDS = 4
@@ -92,6 +97,50 @@ def test_double_click_on_submit(client, make_course, learner, login, graded_even
     responses = race(*[lambda: client.post(url, data=data)] * 3)
     assert [r.status_code for r in responses] == [302] * 3
     assert graded_events == [attempt.id]
+
+
+def test_a_submission_grades_an_answer_saved_after_it_read_the_questions(app_ctx, make_course, learner, graded_events):
+    # A submission checks its answers against the questions before it takes the write lock;
+    # an autosave (newer seq) may land in between, and then it is that answer which counts.
+    course = make_course(questions=AUTO_GRADED)
+    now = utcnow()
+    attempt = start_attempt(learner, course, now)
+    db.session.commit()
+    wrong = parse_answers(attempt, {item.position: wrong_values(item) for item in attempt.questions})
+    right = parse_answers(attempt, {item.position: right_values(item) for item in attempt.questions})
+    table = AttemptQuestion.__table__
+    for item in attempt.questions:  # the autosave, behind the loaded questions' back
+        db.session.execute(update(table).where(table.c.id == item.id).values(response=right[item.position], seq=5000))
+    submit_attempt(attempt, now, wrong, seq=4000)
+    db.session.commit()
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt.id)
+    assert attempt.score == 1.0 and graded_events == [attempt.id]
+    assert {item.seq for item in attempt.questions} == {5000}
+    assert_graded_from_stored_answers(attempt)
+
+
+def test_refused_answers_do_not_wait_for_the_write_lock(app, client, make_course, learner, login):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite's single write lock")
+    course = make_course(questions=AUTO_GRADED)
+    login(learner)
+    attempt = start(client, course)
+    token, attempt_id = client.csrf_token(), attempt.id
+    db.session.commit()
+    writer = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another request busy writing
+    try:
+        response = client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token, "q1": "7"})
+        assert response.status_code == 400 and "Câu 1" in response.get_data(as_text=True)
+        response = client.post(f"/attempts/{attempt_id}/autosave", json={"seq": 1, "answers": {"99": ["x"]}},
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 400 and response.get_json()["position"] == 99
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert db.session.get(Attempt, attempt_id).state == "open"
 
 
 def assert_graded_from_stored_answers(attempt):
