@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, literal_column, null, select, union_all
+from sqlalchemy import Integer, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from lms.auth.models import User
@@ -119,10 +119,15 @@ def unit_report(target: TrainingTarget, unit: OrgUnit, today: date | None = None
     return report
 
 
+def _total(column):
+    """SUM as an integer: PostgreSQL sums a bigint into a numeric, which Python reads as a Decimal."""
+    return cast(func.sum(column), Integer)
+
+
 def _subtree_sums(target: TrainingTarget, unit: OrgUnit):
     """``unit``'s subtree's counters summed per unit (with its path and level) and per category:
     at most ~600 + a few rows, whatever the number of people."""
-    sums = (func.sum(TargetCount.audience), func.sum(TargetCount.completed), func.sum(TargetCount.in_progress))
+    sums = (_total(TargetCount.audience), _total(TargetCount.completed), _total(TargetCount.in_progress))
 
     def summed(kind: str, *columns):
         return (
@@ -168,10 +173,10 @@ def completions_by_day(target: TrainingTarget, unit: OrgUnit) -> list[tuple[date
     if not all(audience_unit.path.startswith(unit.path) for audience_unit in target.units):
         # Summed per unit first, in the primary key's order, so the planner reads only the subtree's units.
         subtree = select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))
-        rows = select(days.c.day, func.sum(days.c.completed).label("completed")).where(
+        rows = select(days.c.day, _total(days.c.completed).label("completed")).where(
             days.c.target_id == target.id, days.c.unit_id.in_(subtree)).group_by(days.c.unit_id, days.c.day)
     rows = rows.subquery()
-    completed = func.sum(rows.c.completed)
+    completed = _total(rows.c.completed)
     stmt = select(rows.c.day, completed).group_by(rows.c.day).having(completed > 0).order_by(rows.c.day)
     return [tuple(row) for row in db.session.execute(stmt)]
 
