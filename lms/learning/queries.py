@@ -33,7 +33,7 @@ class LessonItem:
 class CourseProgress:
     """One learner's progress through one course's active lessons."""
 
-    course: Course
+    course: Course | CourseRef
     lessons: list[LessonItem] = field(default_factory=list)
     read_ids: set[int] = field(default_factory=set)
     enrollment: Enrollment | None = None
@@ -81,57 +81,91 @@ class CourseProgress:
         return previous, following
 
 
-# Built once (the lesson player runs it on every page). ``body_of`` names the one lesson whose
-# body comes along; with ``None`` no row matches it and no body is read.
+_LESSON_COLUMNS = (Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position)
+
+
+def _read_by_user():
+    return (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == bindparam("user_id"))
+
+
+# Statements built once: building one costs about as much as running it.
 _LESSONS_AND_READS = (
-    select(Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position,
-           LessonProgress.id, case((Lesson.slug == bindparam("body_of"), Lesson.body)))
-    .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == bindparam("user_id")))
+    select(*_LESSON_COLUMNS, LessonProgress.id)
+    .outerjoin(LessonProgress, _read_by_user())
     .where(Lesson.course_id.in_(bindparam("course_ids", expanding=True)), Lesson.retired.is_(False))
     .order_by(Lesson.course_id, Lesson.position)
 )
 
 
-def _lessons_reads_body(user, course_ids: list[int], body_of: str | None):
-    rows = db.session.execute(_LESSONS_AND_READS, {"user_id": user.id, "course_ids": course_ids, "body_of": body_of})
+def lessons_and_reads(user, course_ids: list[int]) -> tuple[dict[int, list[LessonItem]], set[int]]:
+    """Active lessons (without bodies) of each course in course order, and the ids of those ``user`` read."""
+    rows = db.session.execute(_LESSONS_AND_READS, {"user_id": user.id, "course_ids": course_ids})
     lessons: dict[int, list[LessonItem]] = defaultdict(list)
     read_ids = set()
-    body = None
-    for *columns, progress_id, lesson_body in rows:
+    for *columns, progress_id in rows:
         item = LessonItem(*columns)
         lessons[item.course_id].append(item)
         if progress_id is not None:
             read_ids.add(item.id)
-        if lesson_body is not None:
-            body = lesson_body
-    return lessons, read_ids, body
-
-
-def lessons_and_reads(user, course_ids: list[int]) -> tuple[dict[int, list[LessonItem]], set[int]]:
-    """Active lessons (without bodies) of each course in course order, and the ids of those ``user`` read."""
-    lessons, read_ids, _body = _lessons_reads_body(user, course_ids, None)
     return lessons, read_ids
 
 
 @dataclass(frozen=True)
-class LessonPage:
-    """What the lesson player shows: the lesson, its Markdown, the learner's progress in the course."""
+class CourseRef:
+    """What the lesson player needs of its course (and :func:`lms.core.access.can_view_course`)."""
 
+    id: int
+    code: str
+    title: str
+    status: str
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """What the lesson player shows: the course, the lesson, its Markdown, the learner's progress."""
+
+    course: CourseRef
     lesson: LessonItem
     body: str
     progress: CourseProgress
 
 
-def lesson_page(user, course: Course, slug: str) -> LessonPage | None:
-    """The active lesson ``slug`` of ``course`` and ``user``'s progress, in one query (the player
-    runs it on every page); ``None`` when the course has no such active lesson.
+# The course, its active lessons with what the user read, and the body of the lesson ``slug``
+# alone (the other rows match no slug and carry none).
+_LESSON_PAGE = (
+    select(Course.id, Course.code, Course.title, Course.status, *_LESSON_COLUMNS, LessonProgress.id,
+           case((Lesson.slug == bindparam("slug"), Lesson.body)))
+    .outerjoin(Lesson, (Lesson.course_id == Course.id) & Lesson.retired.is_(False))
+    .outerjoin(LessonProgress, _read_by_user())
+    .where(Course.code == bindparam("code"))
+    .order_by(Lesson.position)
+)
+
+
+def lesson_page(user, code: str, slug: str) -> LessonPage | None:
+    """The active lesson ``slug`` of the course ``code`` with ``user``'s progress, in one read (the
+    player runs it on every page); ``None`` when there is no such course or active lesson. The
+    caller checks that ``user`` may see the course.
+
+    Plain columns read on the session's connection: no ORM entity, so none of the ORM's
+    per-statement work (most of the cost of a statement this small).
     """
-    lessons, read_ids, body = _lessons_reads_body(user, [course.id], slug)
-    progress = CourseProgress(course, lessons[course.id], read_ids)
-    lesson = next((item for item in progress.lessons if item.slug == slug), None)
-    if lesson is None:
+    rows = db.session.connection().execute(_LESSON_PAGE, {"code": code, "slug": slug, "user_id": user.id}).all()
+    if not rows:
         return None
-    return LessonPage(lesson, body or "", progress)
+    course = CourseRef(*rows[0][:4])
+    progress = CourseProgress(course, [], set())
+    lesson, body = None, ""
+    for *columns, progress_id, lesson_body in (row[4:] for row in rows):
+        if columns[0] is None:  # a course without active lessons: one row, no lesson
+            break
+        item = LessonItem(*columns)
+        progress.lessons.append(item)
+        if progress_id is not None:
+            progress.read_ids.add(item.id)
+        if lesson_body is not None:
+            lesson, body = item, lesson_body
+    return LessonPage(course, lesson, body, progress) if lesson else None
 
 
 def _by_course(model, user, course_ids: list[int]) -> dict:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.core.access import course_or_404
+from lms.core.access import can_view_course, course_or_404
 from lms.courses.models import Course, Lesson
 from lms.courses.rendering import render_markdown
 from lms.extensions import db
@@ -82,14 +82,13 @@ def enrol(code: str):
 @bp.get("/courses/<code>/lessons/<slug>")
 def lesson(code: str, slug: str):
     """The lesson player: the text, next/previous, and the "read" button."""
-    course = course_or_404(current_user, code)
-    page = queries.lesson_page(current_user, course, slug)
-    if page is None:
+    page = queries.lesson_page(current_user, code, slug)
+    if page is None or not can_view_course(current_user, page.course):
         abort(404)
     previous, following = page.progress.neighbours(page.lesson.id)
-    body = render_markdown(page.body, media_prefix=url_for("courses.media", code=course.code, filename=""))
+    body = render_markdown(page.body, media_prefix=url_for("courses.media", code=page.course.code, filename=""))
     return render_template(
-        "learning/lesson.html", course=course, lesson=page.lesson, body=body, progress=page.progress,
+        "learning/lesson.html", course=page.course, lesson=page.lesson, body=body, progress=page.progress,
         previous=previous, following=following,
     )
 
