@@ -13,6 +13,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, false, or_, select
+from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
 from lms.authoring.models import CourseStaff
@@ -144,12 +145,16 @@ def can_grade_quizzes(user) -> bool:
     return has_role(user, "trainer") or is_admin(user)
 
 
+# Built once, as the course above: the quiz pages look an attempt up on every request.
+_ATTEMPT_WITH_COURSE = select(Attempt).options(joinedload(Attempt.course)).where(Attempt.id == bindparam("attempt_id"))
+
+
 def attempt_or_404(viewer, attempt_id: int, *, own: bool = True) -> Attempt:
     """The attempt with ``attempt_id`` if it is ``viewer``'s own, else 404 (as if missing).
 
     With ``own=False`` trainers and admins may also reach other learners' attempts.
     """
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.scalar(_ATTEMPT_WITH_COURSE, {"attempt_id": attempt_id})
     if attempt is None or not getattr(viewer, "is_authenticated", False):
         abort(404)
     if attempt.user_id != viewer.id and (own or not can_grade_quizzes(viewer)):

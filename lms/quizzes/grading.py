@@ -15,7 +15,8 @@ from lms.learning.events import attempt_graded
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES
 
-_questions = AttemptQuestion.__table__
+_attempts, _questions = Attempt.__table__, AttemptQuestion.__table__
+_SET_SCORE = update(_attempts).where(_attempts.c.id == bindparam("b_id")).values(score=bindparam("new_score"))
 _SET_GRADE = (
     update(_questions).where(_questions.c.id == bindparam("b_id"))
     .values(response=bindparam("new_response"), seq=bindparam("new_seq"), fraction=bindparam("new_fraction"))
@@ -89,7 +90,8 @@ def grade_essay(attempt: Attempt, item: AttemptQuestion, fraction: float, commen
 
 
 def _record_score(attempt: Attempt) -> None:
-    attempt.score = attempt_score(attempt)
-    db.session.flush()
-    if attempt.score is not None:
+    score = attempt_score(attempt)
+    db.session.execute(_SET_SCORE, {"b_id": attempt.id, "new_score": score})
+    set_committed_value(attempt, "score", score)
+    if score is not None:
         attempt_graded.send(None, attempt=attempt)

@@ -33,7 +33,20 @@ from lms.quizzes.queries import course_has_quiz, gradable_types, user_attempts
 
 _NO_SYNC = {"synchronize_session": False}
 
-# A Core statement built once skips the ORM's per-statement work; sent as one executemany.
+# Core statements built once skip the ORM's per-statement work.
+_attempts = Attempt.__table__
+
+
+def _claim_statement(**values):
+    """UPDATE the open attempt ``b_id`` if in time (deadline >= ``b_cutoff``), setting ``saved_at`` to ``b_now``."""
+    in_time = _attempts.c.deadline.is_(None) | (_attempts.c.deadline >= bindparam("b_cutoff"))
+    return (update(_attempts).where(_attempts.c.id == bindparam("b_id"), _attempts.c.state == "open", in_time)
+            .values(saved_at=bindparam("b_now"), **values))
+
+
+_CLAIM_TO_SAVE = _claim_statement()
+_CLAIM_TO_SUBMIT = _claim_statement(state="submitted", submitted_at=bindparam("b_now"))
+
 _answers = AttemptQuestion.__table__
 _SAVE_ANSWER = (
     update(_answers).where(_answers.c.id == bindparam("b_id"))
@@ -193,7 +206,7 @@ def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: dat
     :raises QuizError: ``closed`` (nothing stored) or ``too_late`` (nothing stored; the
         overdue attempt has been closed and graded from its last saved answers)
     """
-    _claim(attempt, now)
+    _claim(attempt, now, _CLAIM_TO_SAVE)
     stored = _merge(attempt, responses, seq)
     if stored:
         db.session.execute(_SAVE_ANSWER, [{"b_id": item.id, "new_response": item.response, "new_seq": seq}
@@ -211,25 +224,21 @@ def submit_attempt(attempt: Attempt, now: datetime, responses: dict[int, Any] | 
     :raises QuizError: ``closed`` (already submitted: a double click, another tab) or
         ``too_late`` (the overdue attempt has been closed and graded from its last saved answers)
     """
-    _claim(attempt, now, state="submitted", submitted_at=now)
+    _claim(attempt, now, _CLAIM_TO_SUBMIT)
+    set_committed_value(attempt, "state", "submitted")
+    set_committed_value(attempt, "submitted_at", now)
     _merge(attempt, responses or {}, seq)
     grade_attempt(attempt)
 
 
-def _claim(attempt: Attempt, now: datetime, **values) -> None:
-    """Set ``saved_at`` and ``values`` on the open, in-time attempt's row, or say why it cannot take answers.
+def _claim(attempt: Attempt, now: datetime, statement) -> None:
+    """Run ``statement`` (a claim) on the attempt, or say why it cannot take answers.
 
     Then the stored answers are read again: they may have changed since the questions were loaded.
     """
-    values["saved_at"] = now
-    accepting = Attempt.deadline.is_(None) | (Attempt.deadline >= now - grace())
-    result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "open", accepting).values(**values),
-        execution_options=_NO_SYNC,
-    )
+    result = db.session.execute(statement, {"b_id": attempt.id, "b_now": now, "b_cutoff": now - grace()})
     if result.rowcount == 1:
-        for key, value in values.items():
-            set_committed_value(attempt, key, value)
+        set_committed_value(attempt, "saved_at", now)
         _reload_answers(attempt)
         return
     if close_overdue(attempt.id, now):
