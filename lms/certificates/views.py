@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from lms.certificates import codes, queries
 from lms.certificates.forms import ReasonForm, VerifyCodeForm, VerifyFileForm
 from lms.certificates.models import Certificate
-from lms.certificates.operations import current_certificate, reissue_certificate, revoke_certificate
+from lms.certificates.operations import reissue_certificate, revoke_certificate
 from lms.certificates.storage import stored_pdf
 from lms.core.access import can_see_person, is_admin, role_required
 from lms.core.uploads import sniff_content_type
@@ -139,11 +139,3 @@ def verify_code(code: str):
         return _not_found(VerifyCodeForm(), VerifyFileForm())
     return render_template("certificates/verify.html", code_form=VerifyCodeForm(), file_form=VerifyFileForm(),
                            certificate=certificate)
-
-
-def completion_certificate_url(completion) -> str | None:
-    """Where the learner downloads the valid certificate of ``completion`` (the dashboard's link)."""
-    certificate = current_certificate(completion.user_id, completion.course_id)
-    if certificate is None or certificate.status != "valid":
-        return None
-    return url_for("certificates.download", certificate_id=certificate.id)

@@ -38,7 +38,7 @@ def _wants_json() -> bool:
 def dashboard():
     """The learner's dashboard: required trainings, courses in progress and completed, the catalogue."""
     board = queries.dashboard(current_user)
-    return render_template("learning/dashboard.html", board=board, certificate_url=queries.certificate_url)
+    return render_template("learning/dashboard.html", board=board)
 
 
 @bp.get("/courses")

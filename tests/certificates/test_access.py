@@ -78,3 +78,19 @@ def test_the_learners_dashboard_links_to_the_certificate(client, login, world):
     people, certificate, _ = world
     login(people["holder"])
     assert f'href="/certificates/{certificate.id}.pdf"' in client.get("/learn").get_data(as_text=True)
+
+
+def test_the_dashboard_links_each_completed_course_to_its_own_valid_certificate(client, login, world, complete):
+    people, first, not_done = world
+    second = complete(people["holder"], not_done) and db.session.scalar(
+        select(Certificate).where(Certificate.course_id == not_done.id))
+    complete(people["colleague"], not_done)
+    login(people["holder"])
+    page = client.get("/learn").get_data(as_text=True)
+    assert f'href="/certificates/{first.id}.pdf"' in page and f'href="/certificates/{second.id}.pdf"' in page
+    assert page.count(".pdf\"") == 2  # not the colleague's
+    first.revoke("Gian lận", utcnow())
+    db.session.commit()
+    page = client.get("/learn").get_data(as_text=True)
+    assert f"/certificates/{first.id}.pdf" not in page and f'href="/certificates/{second.id}.pdf"' in page
+    assert "Chưa có" in page
