@@ -9,7 +9,7 @@ own frozen copies.
 from __future__ import annotations
 
 from lms.admin.operations import audit
-from lms.authoring.drafts import editing, parsed, question_dict
+from lms.authoring.drafts import check_version, editing, parsed, question_dict, question_ref
 from lms.authoring.models import CourseDraft
 from lms.authoring.operations import AuthoringError
 from lms.courses.spec import duplicate_names
@@ -45,15 +45,19 @@ def _index(content: dict, key: str) -> int:
     raise LookupError(key)
 
 
-def save_question(draft: CourseDraft, key: str | None, question: ParsedQuestion) -> str:
+def save_question(draft: CourseDraft, key: str | None, question: ParsedQuestion, *, version: str | None) -> str:
     """Add a question (``key`` ``None``) or replace one; returns its key.
 
-    :param draft: the draft
+    :param draft: the draft, its row locked
     :param key: the question to replace, or ``None``
     :param question: the question, built by a form
+    :param version: the question's version the form was loaded with (ignored for a new question)
+    :raises EditConflict: when someone else saved, moved or retired the question since
     :raises AuthoringError: when the question is unusable or its name is taken
     :raises LookupError: for an unknown key
     """
+    if key is not None:
+        check_version(draft, question_ref(key), version)
     problems = question_problems(question)
     with editing(draft) as content:
         others = [item for item in content["questions"] if item["key"] != key]

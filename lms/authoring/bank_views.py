@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from lms.authoring import bank
 from lms.authoring.analysis import quiz_statistics
+from lms.authoring.drafts import EditConflict, edit_version, question_ref
 from lms.authoring.forms import ActionForm, ImportForm, MoveForm
 from lms.authoring.operations import AuthoringError
 from lms.authoring.queries import BankFilter, bank_by_category, categories
 from lms.authoring.question_files import read_question_file
 from lms.authoring.question_forms import QUESTION_FORMS
-from lms.authoring.views import flash_problems, require_draft
+from lms.authoring.views import conflict_notice, edited_object, flash_problems, require_draft
 from lms.authoring.xlsx_questions import template_xlsx
 from lms.core.access import authored_course_or_404, role_required
 from lms.core.xlsx import XLSX_MIMETYPE
@@ -45,14 +46,22 @@ def question(code: str, key: str | None, qtype: str | None = None):
     """Create or edit one question, with the form of its type."""
     course = authored_course_or_404(current_user, code)
     draft = require_draft(course)
-    item = next((q for q in draft.questions if q["key"] == key), None)
+    item = None
+    if key is not None:
+        item = edited_object(draft, question_ref(key), next((q for q in draft.questions if q["key"] == key), None))
     if (key is not None and item is None) or (key is None and qtype not in QUESTION_FORMS):
         abort(404)
     form_class = QUESTION_FORMS[item["type"] if item else qtype]
     form = form_class(data=form_class.initial(item) if item else {"category": request.args.get("category", "")})
+    if key is not None and not form.is_submitted():
+        form.version.data = edit_version(draft, question_ref(key))
+    conflict = None
     if form.validate_on_submit():
         try:
-            bank.save_question(draft, key, form.question())
+            bank.save_question(draft, key, form.question(), version=form.version.data)
+        except EditConflict as error:
+            latest = url_for("authoring_bank.questions", code=code) if error.removed else request.path
+            conflict = conflict_notice(error, _("Câu hỏi này"), latest)
         except AuthoringError as error:
             flash_problems(error)
         else:
@@ -60,7 +69,7 @@ def question(code: str, key: str | None, qtype: str | None = None):
             flash(_("Đã lưu câu hỏi vào bản nháp."), "success")
             return redirect(url_for("authoring_bank.questions", code=code))
     return render_template("authoring/question_form.html", course=course, form=form, item=item,
-                           qtype=QUESTION_TYPES[form.qtype])
+                           qtype=QUESTION_TYPES[form.qtype], conflict=conflict), 409 if conflict else 200
 
 
 @bp.post("/courses/<code>/questions/<key>/<any(duplicate, retire):action>")

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from lms.core.forms import BaseForm
@@ -24,7 +24,13 @@ class CourseCreateForm(BaseForm):
     title = StringField(_l("Tên khóa học"), validators=[InputRequired(), Length(max=300)])
 
 
-class SettingsForm(BaseForm):
+class EditForm(BaseForm):
+    """A form that edits an object of the draft: it carries the version it was loaded with."""
+
+    version = HiddenField()
+
+
+class SettingsForm(EditForm):
     """Everything in ``course.yaml`` but the code, which never changes."""
 
     title = StringField(_l("Tên khóa học"), validators=[InputRequired(), Length(max=300)])
@@ -85,7 +91,7 @@ class SettingsForm(BaseForm):
                 "certificate": {"enabled": self.certificate_enabled.data}}
 
 
-class LessonForm(BaseForm):
+class LessonForm(EditForm):
     title = StringField(_l("Tên bài"), validators=[InputRequired(), Length(max=300)])
     minutes = IntegerField(_l("Thời lượng (phút)"), default=10, validators=[InputRequired(), NumberRange(min=1, max=600)])
     body = TextAreaField(_l("Nội dung (Markdown)"), validators=[Length(max=500_000)])

@@ -39,6 +39,11 @@ class CourseDraft(TimestampMixin, db.Model):
     :class:`~lms.quizzes.qtypes.ParsedQuestion` plus a ``key`` naming the question in
     URLs). ``pending_import`` holds the questions of an import waiting for confirmation.
     Learners never see a draft: publishing applies it to the course and deletes it.
+
+    ``version`` counts the row's saves: every UPDATE says ``WHERE version = <read>`` and
+    raises ``StaleDataError`` when another transaction saved it in between, so one save
+    never silently replaces another. ``content["versions"]`` counts the saves of each object
+    the edit forms write (see :func:`lms.authoring.drafts.check_version`).
     """
 
     __tablename__ = "course_drafts"
@@ -47,6 +52,9 @@ class CourseDraft(TimestampMixin, db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), unique=True)
     content: Mapped[dict] = mapped_column(JSON, default=dict)
     pending_import: Mapped[list | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    version: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     course: Mapped[Course] = relationship()
     media: Mapped[list[DraftMedia]] = relationship(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms.admin.operations import audit
 from lms.auth.models import User
-from lms.authoring.drafts import build_spec, editing, find_draft
+from lms.authoring.drafts import SETTINGS, build_spec, check_version, editing, find_draft, lesson_ref
 from lms.authoring.models import CourseDraft, CourseStaff, DraftMedia
 from lms.core.models import utcnow
 from lms.core.text import search_key
@@ -77,13 +77,16 @@ def create_course(owner: User, code: str, title: str) -> Course:
     return course
 
 
-def save_settings(draft: CourseDraft, settings: dict) -> None:
+def save_settings(draft: CourseDraft, settings: dict, *, version: str | None) -> None:
     """Replace the draft's settings (everything in ``course.yaml`` but the code).
 
-    :param draft: the draft
+    :param draft: the draft, its row locked
     :param settings: title, summary, audience, study_hours, passing_score, quiz, certificate
+    :param version: the settings' version the form was loaded with
+    :raises EditConflict: when someone else saved the settings since
     :raises AuthoringError: with the problems the course-folder checks find
     """
+    check_version(draft, SETTINGS, version)
     problems: list[str] = []
     settings = {**settings, "code": draft.course.code}
     spec = settings_spec(settings, draft.course.slug, lambda key, message: problems.append(f"{key}: {message}"))
@@ -105,19 +108,24 @@ def _lesson_index(content: dict, slug: str) -> int:
     raise LookupError(slug)
 
 
-def save_lesson(draft: CourseDraft, slug: str | None, title: str, minutes: int, body: str) -> str:
+def save_lesson(draft: CourseDraft, slug: str | None, title: str, minutes: int, body: str, *,
+                version: str | None) -> str:
     """Add a lesson (``slug`` ``None``) or change one; returns its slug.
 
     The slug is made once from the title and never changes, so that publishing keeps
     learners' progress on the lesson.
 
-    :param draft: the draft
+    :param draft: the draft, its row locked
     :param slug: the lesson to change, or ``None`` for a new lesson at the end
     :param title: the lesson title
     :param minutes: the time to study it (1..600)
     :param body: the Markdown text
+    :param version: the lesson's version the form was loaded with (ignored for a new lesson)
+    :raises EditConflict: when someone else saved or removed the lesson since
     :raises LookupError: for an unknown slug
     """
+    if slug is not None:
+        check_version(draft, lesson_ref(slug), version)
     values = {"title": title.strip(), "minutes": minutes, "body": body.replace("\r\n", "\n")}
     with editing(draft) as content:
         if slug is None:

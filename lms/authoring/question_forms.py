@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from lms.core.forms import BaseForm
+from lms.authoring.forms import EditForm
 from lms.core.text import nfc
 from lms.quizzes.qtypes import ParsedQuestion
 from lms.quizzes.qtypes.base import TEXT_FORMATS
@@ -52,7 +52,7 @@ class PairRow(Form):
     answer = StringField(_l("Vế phải"))
 
 
-class QuestionForm(BaseForm):
+class QuestionForm(EditForm):
     """The fields every type has; subclasses add the answers."""
 
     qtype = ""

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from lms.auth.models import User
 from lms.authoring import operations
-from lms.authoring.drafts import find_draft, open_draft
+from lms.authoring.drafts import SETTINGS, EditConflict, edit_version, find_draft, lesson_ref, open_draft, removed_object
 from lms.authoring.forms import ActionForm, CourseCreateForm, LessonForm, MediaForm, SettingsForm, StaffForm
 from lms.authoring.models import CourseDraft, DraftMedia
 from lms.authoring.operations import AuthoringError
 from lms.authoring.queries import authored_courses, course_staff, missing_media_names
 from lms.core.access import authored_course_or_404, is_admin, role_required
+from lms.core.i18n import vn_datetime
 from lms.courses.models import Course
 from lms.courses.rendering import render_markdown
 from lms.courses.views import MEDIA_CSP
@@ -26,8 +27,12 @@ bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 
 
 def require_draft(course: Course) -> CourseDraft:
-    """The course's open draft; without one, back to the course page (GET never opens one)."""
-    draft = find_draft(course)
+    """The course's open draft; without one, back to the course page (GET never opens one).
+
+    A POST changes the draft, so its row is locked: two editors' saves, and the version
+    checks before them, happen in turn (on PostgreSQL; SQLite's write lock already does it).
+    """
+    draft = find_draft(course, lock=request.method == "POST")
     if draft is None:
         flash(_("Hãy bấm “Sửa khóa học” để mở bản nháp trước."), "info")
         abort(redirect(url_for("authoring.course", code=course.code)))
@@ -37,6 +42,28 @@ def require_draft(course: Course) -> CourseDraft:
 def flash_problems(error: AuthoringError) -> None:
     for problem in error.problems:
         flash(problem, "error")
+
+
+def edited_object(draft: CourseDraft, ref: str, found: dict | None) -> dict | None:
+    """The object an edit form is about: the one found in the draft or, when a save arrives
+    for an object someone removed meanwhile, its last content (the save then gets a conflict)."""
+    if found is None and request.method == "POST":
+        return removed_object(draft, ref)
+    return found
+
+
+def conflict_notice(conflict: EditConflict, what: str, latest_url: str) -> dict:
+    """What a trainer reads when their save came after someone else's (answered with 409)."""
+    who = db.session.get(User, conflict.by_id) if conflict.by_id else None
+    values = {"what": what, "when": vn_datetime(conflict.at), "who": who.full_name if who else _("không rõ")}
+    if conflict.at is None:
+        message = _("%(what)s đã thay đổi từ khi bạn mở trang này.", what=what)
+    elif conflict.removed is not None:
+        message = _("%(what)s vừa bị người khác xóa khỏi bản nháp (lúc %(when)s, bởi %(who)s).", **values)
+    else:
+        message = _("%(what)s vừa được người khác sửa (lúc %(when)s, bởi %(who)s).", **values)
+    keep = _("Nội dung của bạn vẫn còn bên dưới, chưa được lưu; hãy mở bản mới nhất để xem rồi sửa lại.")
+    return {"message": f"{message} {keep}", "url": latest_url}
 
 
 def media_prefix(course: Course) -> str:
@@ -92,18 +119,23 @@ def settings(code: str):
     course = authored_course_or_404(current_user, code)
     draft = require_draft(course)
     form = SettingsForm()
+    conflict = None
     if not form.is_submitted():
         form.load(draft.settings)
+        form.version.data = edit_version(draft, SETTINGS)
     elif form.validate():
         try:
-            operations.save_settings(draft, form.settings())
+            operations.save_settings(draft, form.settings(), version=form.version.data)
+        except EditConflict as error:
+            conflict = conflict_notice(error, _("Cài đặt khóa học"), url_for("authoring.settings", code=code))
         except AuthoringError as error:
             flash_problems(error)
         else:
             db.session.commit()
             flash(_("Đã lưu cài đặt vào bản nháp."), "success")
             return redirect(url_for("authoring.course", code=code))
-    return render_template("authoring/settings.html", course=course, form=form)
+    return render_template("authoring/settings.html", course=course, form=form, conflict=conflict), \
+        409 if conflict else 200
 
 
 @bp.route("/courses/<code>/lessons/new", methods=["GET", "POST"], defaults={"slug": None})
@@ -113,19 +145,31 @@ def lesson(code: str, slug: str | None):
     """Write a lesson in Markdown, with a preview exactly as learners will see it."""
     course = authored_course_or_404(current_user, code)
     draft = require_draft(course)
-    current = next((item for item in draft.lessons if item["slug"] == slug), None)
-    if slug is not None and current is None:
-        abort(404)
+    current = None
+    if slug is not None:
+        current = edited_object(draft, lesson_ref(slug), next((i for i in draft.lessons if i["slug"] == slug), None))
+        if current is None:
+            abort(404)
     form = LessonForm(data=current)
+    if slug is not None and not form.is_submitted():
+        form.version.data = edit_version(draft, lesson_ref(slug))
+    conflict = None
     if form.validate_on_submit() and request.form.get("action") != "preview":
-        slug = operations.save_lesson(draft, slug, form.title.data, form.minutes.data, form.body.data)
-        db.session.commit()
-        flash(_("Đã lưu bài học vào bản nháp."), "success")
-        return redirect(url_for("authoring.lesson", code=code, slug=slug))
+        try:
+            slug = operations.save_lesson(draft, slug, form.title.data, form.minutes.data, form.body.data,
+                                          version=form.version.data)
+        except EditConflict as error:
+            latest = url_for("authoring.course", code=code) if error.removed else request.path
+            conflict = conflict_notice(error, _("Bài học này"), latest)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu bài học vào bản nháp."), "success")
+            return redirect(url_for("authoring.lesson", code=code, slug=slug))
     body = form.body.data or ""
     return render_template("authoring/lesson.html", course=course, draft=draft, slug=slug, form=form,
                            preview=render_markdown(body, media_prefix(course)), media_form=MediaForm(),
-                           missing=missing_media_names(body, {m.filename for m in draft.media}))
+                           missing=missing_media_names(body, {m.filename for m in draft.media}),
+                           conflict=conflict), 409 if conflict else 200
 
 
 @bp.post("/courses/<code>/preview")
@@ -133,7 +177,9 @@ def lesson(code: str, slug: str | None):
 def preview(code: str):
     """The Markdown of a lesson as learners will see it (JSON, for the live preview)."""
     course = authored_course_or_404(current_user, code)
-    draft = require_draft(course)
+    draft = find_draft(course)  # only read: no lock, so previews never wait for a save
+    if draft is None:
+        abort(404)
     body = str((request.get_json(silent=True) or {}).get("body", ""))[:500_000]
     return jsonify(html=render_markdown(body, media_prefix(course)),
                    missing=missing_media_names(body, {m.filename for m in draft.media}))

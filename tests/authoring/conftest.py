@@ -1,5 +1,7 @@
 """Fixtures for the authoring tests: a trainer, and a course created through the pages."""
 
+import re
+
 import pytest
 
 from lms.courses.models import Course
@@ -26,6 +28,9 @@ def learner(province, make_person):
     return make_person(province, "Trần Thị Học", staff_code="HV01")
 
 
+VERSION_RE = re.compile(r'name="version" type="hidden" value="([^"]*)"')
+
+
 @pytest.fixture
 def authoring(client, login, trainer):
     """The trainer's logged-in client."""
@@ -50,3 +55,15 @@ def upload_questions(client, code: str, data: bytes, filename: str, fmt: str = "
 
     return client.post_form(f"/authoring/courses/{code}/import",
                             {"file": (io.BytesIO(data), filename), "format": fmt}, content_type="multipart/form-data")
+
+
+def loaded_version(client, url: str) -> str:
+    """The version the edit form at ``url`` carries, as a browser opening it gets it."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return VERSION_RE.search(page.get_data(as_text=True)).group(1)
+
+
+def edit(client, url: str, data: dict, **kwargs):
+    """Open the edit form at ``url`` and save ``data`` with the version it was loaded with."""
+    return client.post_form(url, {**data, "version": loaded_version(client, url)}, **kwargs)

@@ -8,6 +8,7 @@ from lms.courses.models import Question
 from lms.extensions import db
 from lms.quizzes.models import AttemptQuestion
 from lms.quizzes.operations import start_attempt
+from tests.authoring.conftest import edit
 
 COURSE = "/authoring/courses/AU01"
 COMMON = {"category": "Mới", "text_format": "plain", "general_feedback": "Chung"}
@@ -47,7 +48,7 @@ def test_every_type_is_created_with_its_form_and_edited_again(authoring, new_cou
     assert (item["type"], item["category"], item["data"]) == (qtype, "Mới", data)
     page = authoring.get(f"{COURSE}/questions/{item['key']}").get_data(as_text=True)
     assert "Nội dung?" in page
-    authoring.post_form(f"{COURSE}/questions/{item['key']}", {**values, "text": "Sửa lại?"})
+    edit(authoring, f"{COURSE}/questions/{item['key']}", {**values, "text": "Sửa lại?"})
     assert _draft().questions[-1]["text"] == "Sửa lại?" and len(_draft().questions) == 4
 
 

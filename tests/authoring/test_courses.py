@@ -9,6 +9,7 @@ from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, LessonProgress
 from lms.learning.operations import mark_lesson_read
+from tests.authoring.conftest import edit
 
 COURSE = "/authoring/courses/AU01"
 
@@ -29,7 +30,7 @@ def test_publish_applies_the_draft_and_learners_keep_their_progress(authoring, n
     db.session.commit()
 
     authoring.post_form(f"{COURSE}/edit")
-    authoring.post_form(f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài mở đầu (sửa)", "minutes": "6", "body": "Mới."})
+    edit(authoring, f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài mở đầu (sửa)", "minutes": "6", "body": "Mới."})
     assert db.session.get(Lesson, lesson.id).title == "Bài mở đầu"  # learners still see the published lesson
     authoring.post_form(f"{COURSE}/publish")
 
@@ -40,7 +41,7 @@ def test_publish_applies_the_draft_and_learners_keep_their_progress(authoring, n
 
 
 def test_publish_refuses_a_draft_with_problems_and_writes_nothing(authoring, new_course):
-    authoring.post_form(f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài", "minutes": "5", "body": "![x](media/khong-co.png)"})
+    edit(authoring, f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài", "minutes": "5", "body": "![x](media/khong-co.png)"})
     page = authoring.post_form(f"{COURSE}/publish", follow_redirects=True).get_data(as_text=True)
     assert "lessons/01-bai-mo-dau.md: missing media file media/khong-co.png" in page
     db.session.expire_all()
@@ -55,7 +56,7 @@ def test_lessons_move_up_and_down_without_javascript(authoring, new_course):
 
 
 def test_settings_form_sets_everything_in_course_yaml(authoring, new_course):
-    response = authoring.post_form(f"{COURSE}/settings", {
+    response = edit(authoring, f"{COURSE}/settings", {
         "title": "Khóa học mới", "summary": "Tóm tắt", "audience": "Mọi người", "study_hours": "2.5",
         "passing_score": "80", "quiz_title": "Kiểm tra", "time_limit_minutes": "15", "attempts_allowed": "3",
         "grading": "last", "shuffle_questions": "y", "draw": "Cơ bản: 2", "review_score": "y",

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from lms.authoring.models import DraftMedia
 from lms.extensions import db
+from tests.authoring.conftest import edit
 
 COURSE = "/authoring/courses/AU01"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -57,12 +58,12 @@ def test_draft_media_is_served_with_nosniff_and_a_sandbox(authoring, new_course)
 
 def test_published_media_goes_to_the_course_media_route(authoring, new_course):
     _upload(authoring, PNG, "a.png")
-    authoring.post_form(f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài", "minutes": "5", "body": "![a](media/a.png)"})
+    edit(authoring, f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài", "minutes": "5", "body": "![a](media/a.png)"})
     authoring.post_form(f"{COURSE}/publish")
     assert new_course.media[0].filename == "a.png"
     assert authoring.get("/courses/AU01/media/a.png").data == PNG
 
 
 def test_the_course_page_warns_about_a_missing_file(authoring, new_course):
-    authoring.post_form(f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài", "minutes": "5", "body": "[tài liệu](media/tl.pdf)"})
+    edit(authoring, f"{COURSE}/lessons/bai-mo-dau", {"title": "Bài", "minutes": "5", "body": "[tài liệu](media/tl.pdf)"})
     assert "Thiếu tệp: tl.pdf" in authoring.get(COURSE).get_data(as_text=True)

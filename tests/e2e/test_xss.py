@@ -21,6 +21,7 @@ from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.org.models import OrgUnit
+from tests.authoring.conftest import VERSION_RE
 from tests.e2e.conftest import PHONE
 
 SCRIPT = "<script>window.__xss=1</script>"
@@ -113,6 +114,8 @@ def author_course(page) -> None:
     settings = {"title": TITLE, "summary": SVG, "audience": IMG, "study_hours": "1", "passing_score": "0",
                 "quiz_title": f"Kiểm tra {SCRIPT}", "time_limit_minutes": "0", "attempts_allowed": "0",
                 "grading": "highest", "draw": "", "certificate_enabled": "y"}
+    page.goto(f"/authoring/courses/{CODE}/settings")
+    settings["version"] = VERSION_RE.search(page.content()).group(1)  # the version the form was loaded with
     post(page, f"/authoring/courses/{CODE}/settings", settings)
     post(page, f"/authoring/courses/{CODE}/lessons/new", {"title": f"Bài {IMG}", "minutes": "5", "body": LESSON,
                                                           "action": "save"})
