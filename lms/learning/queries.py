@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import bindparam, case, select
+from sqlalchemy.orm import load_only
 
 from lms.certificates.models import Certificate
 from lms.certificates.queries import programme_certificates
@@ -198,9 +199,19 @@ def course_progress(user, course: Course, with_record: bool = True) -> CoursePro
     return progress_for(user, [course], with_record)[course.id]
 
 
+# What course cards show: the settings (JSON) and timestamps, half the cost of loading a course,
+# are left unloaded (and would load on first use).
+_PUBLISHED_COURSES = (
+    select(Course)
+    .options(load_only(Course.code, Course.title, Course.summary, Course.study_hours, Course.status))
+    .where(Course.status == "published")
+    .order_by(Course.code)
+)
+
+
 def published_courses() -> list[Course]:
     """The catalogue: every published course, by code."""
-    return list(db.session.scalars(select(Course).where(Course.status == "published").order_by(Course.code)))
+    return list(db.session.scalars(_PUBLISHED_COURSES))
 
 
 @dataclass(frozen=True)
