@@ -54,10 +54,10 @@ def attempt_score(attempt: Attempt) -> float | None:
 def grade_attempt(attempt: Attempt) -> None:
     """Grade every question of a just-submitted attempt and record the score (flush only).
 
-    The caller closed the attempt, then loaded its questions and gave them the submission's
-    last answers as their committed state. Answers and fractions go to the database in one
-    executemany rather than through the unit of work (30 dirty objects cost more to flush
-    than to grade).
+    The caller closed the attempt and gave its questions, as their committed state, the
+    answers stored and the submission's newer ones. Answers and fractions go to the database
+    in one executemany rather than through the unit of work (30 dirty objects cost more to
+    flush than to grade).
 
     :param attempt: the attempt, submitted by the caller's conditional UPDATE
     """

@@ -248,7 +248,7 @@ def _claim(attempt: Attempt, now: datetime, statement) -> None:
 
 
 def _reload_answers(attempt: Attempt) -> None:
-    """Give the attempt's loaded questions the answers stored now (a claim keeps them so until the end)."""
+    """Give the attempt's loaded questions the answers stored now; the claim keeps them from changing."""
     stored = {row.id: row for row in db.session.execute(_STORED_ANSWERS, {"b_attempt": attempt.id})}
     for item in attempt.questions:
         row = stored[item.id]
@@ -258,8 +258,10 @@ def _reload_answers(attempt: Attempt) -> None:
 
 
 def _merge(attempt: Attempt, responses: dict[int, Any], seq: int) -> list[AttemptQuestion]:
-    """Give the questions whose stored answer is older than ``seq`` their new response, as
-    their committed state (the caller writes it); returns them."""
+    """Give the questions whose stored answer is older than ``seq`` their new response.
+
+    The response becomes their committed state: the caller writes it. Returns those questions.
+    """
     newer = [item for item in attempt.questions if item.position in responses and item.seq < seq]
     for item in newer:
         set_committed_value(item, "response", responses[item.position])
