@@ -31,10 +31,11 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config.get("HSTS_SECONDS"):
         headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
-    # After a view's commit the user is expired and reloads: a read, which must not queue
-    # for SQLite's write lock (BEGIN IMMEDIATE) a second time in the same request.
+    # is_anonymous reads no column: after a view's commit the user is expired, and asking
+    # is_authenticated (its ``active``) would load it again. A user not loaded yet is loaded
+    # in a read transaction, which must not queue for SQLite's write lock (BEGIN IMMEDIATE).
     with read_only_transactions():
-        logged_in = current_user.is_authenticated
+        logged_in = not current_user.is_anonymous
     if logged_in:
         # A view may allow private caching of what never changes under its URL (course media).
         headers.setdefault("Cache-Control", "no-store")

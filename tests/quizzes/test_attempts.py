@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lms.courses.models import Question
 from lms.extensions import db
@@ -53,6 +53,29 @@ def test_saved_answers_survive_a_reload(client, course, learner, login):
     assert 'value="lam kinh"' in page
     assert re.search(r'name="q3" id="q3-true" value="true"\s*checked', page)
     assert db.session.scalar(select(Attempt.state)) == "open"
+
+
+def test_an_autosave_is_not_cached_and_reads_nothing_after_its_commit(client, course, learner, login):
+    login(learner)
+    attempt = start(client, course)
+    token, url = client.csrf_token(), f"/attempts/{attempt.id}/autosave"
+    statements = []
+
+    def executed(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def committed(_connection):
+        statements.append("COMMIT")
+
+    event.listen(db.engine, "before_cursor_execute", executed)
+    event.listen(db.engine, "commit", committed)
+    try:
+        response = client.post(url, json={"seq": 1, "answers": {"3": ["true"]}}, headers={"X-CSRFToken": token})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", executed)
+        event.remove(db.engine, "commit", committed)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert statements[-1] == "COMMIT", statements
 
 
 def test_submission_grades_and_sends_attempt_graded_once(client, make_course, learner, login, graded_events):
