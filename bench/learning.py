@@ -9,7 +9,9 @@ Builds a temporary instance (SQLite, migrated, demo data, a copy of IU01 whose q
 floor app (``bench/floor_app.py``) the same way. Logged-in clients then time, each in a
 bounded loop: the dashboard, a lesson page, an autosave of 30 answers and the submission
 of a 30-question attempt (attempts are started and their forms read beforehand, untimed).
-Prints requests per second and p95 latency, and each against the floor's throughput.
+Prints requests per second and p95 latency, and each against the floor's throughput; and the
+CPU time the gunicorn workers spent per request (from ``/proc``, Linux), which, unlike the
+throughput, holds on a machine shared with other work.
 Targets: lesson page >= 50% of the floor, submission >= 25%.
 """
 
@@ -85,6 +87,11 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     wall: float = 0.0
     errors: int = 0
+    server_cpu: float = 0.0  # seconds of the server's workers
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.server_cpu / len(self.latencies) if self.latencies else 0.0
 
     @property
     def rps(self) -> float:
@@ -96,9 +103,23 @@ class Result:
         return 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0.0
 
 
-def measure(name: str, jobs: list, work, concurrency: int, seconds: float) -> Result:
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds used so far by the worker processes of the gunicorn ``server`` (0 without ``/proc``)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == server.pid:  # parent pid; then user and system time in clock ticks
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def measure(name: str, jobs: list, work, concurrency: int, seconds: float, server: subprocess.Popen) -> Result:
     """Run ``work(job)`` for every job (bounded), ``concurrency`` at a time, for at most ``seconds``."""
     result = Result(name)
+    cpu_before = workers_cpu(server)
     lock = threading.Lock()
     pending = list(reversed(jobs))
     deadline = time.perf_counter() + seconds
@@ -123,6 +144,7 @@ def measure(name: str, jobs: list, work, concurrency: int, seconds: float) -> Re
     for thread in threads:
         thread.join()
     result.wall = time.perf_counter() - started
+    result.server_cpu = workers_cpu(server) - cpu_before
     return result
 
 
@@ -262,7 +284,7 @@ def main() -> None:
         lms_port, floor_port = free_port(), free_port()
         processes.append(serve("wsgi:app", lms_port, env, ROOT))
         processes.append(serve("floor_app:app", floor_port, env, ROOT / "bench"))
-        results = run_scenarios(args, codes, lesson_url, lms_port, floor_port)
+        results = run_scenarios(args, codes, lesson_url, (lms_port, processes[0]), (floor_port, processes[1]))
         print_table(results)
     finally:
         for process in processes:
@@ -271,7 +293,9 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_scenarios(args, codes: list[str], lesson_url: str, lms_port: int, floor_port: int) -> list[Result]:
+def run_scenarios(args, codes: list[str], lesson_url: str, lms: tuple, floor_server: tuple) -> list[Result]:
+    """Time every scenario; ``lms`` and ``floor_server`` are each (port, gunicorn process)."""
+    (lms_port, server), (floor_port, floor_process) = lms, floor_server
     browsers = []
     for code in codes:
         browser = Browser(lms_port)
@@ -286,15 +310,15 @@ def run_scenarios(args, codes: list[str], lesson_url: str, lms_port: int, floor_
     for browser in browsers:  # warm both workers' caches (templates, rendered Markdown)
         get_ok(browser, "/learn"), get_ok(browser, lesson_url), get_ok(floor, "/")
     results = [
-        measure("floor: bare Flask page", [(floor, "/")] * n, lambda job: get_ok(*job), c, s),
-        measure("dashboard /learn", pages("/learn"), lambda job: get_ok(*job), c, s),
-        measure("lesson page", pages(lesson_url), lambda job: get_ok(*job), c, s),
+        measure("floor: bare Flask page", [(floor, "/")] * n, lambda job: get_ok(*job), c, s, floor_process),
+        measure("dashboard /learn", pages("/learn"), lambda job: get_ok(*job), c, s, server),
+        measure("lesson page", pages(lesson_url), lambda job: get_ok(*job), c, s, server),
     ]
     if not has_quiz_pages(browsers[0]):
         print("Note: the quiz engine's pages are absent; autosave and submission are skipped.")
         return results
-    results.append(measure_autosave(browsers, n, c, s))
-    results.append(measure_submission(browsers, c, s))
+    results.append(measure_autosave(browsers, n, c, s, server))
+    results.append(measure_submission(browsers, c, s, server))
     return results
 
 
@@ -302,7 +326,7 @@ def has_quiz_pages(browser: Browser) -> bool:
     return browser.post_form("/courses/BENCH01/quiz/start", [])[0] != 404
 
 
-def measure_autosave(browsers: list[Browser], n: int, c: int, s: float) -> Result:
+def measure_autosave(browsers: list[Browser], n: int, c: int, s: float, server: subprocess.Popen) -> Result:
     attempts = {id(browser): open_attempt(browser, "BENCH01") for browser in browsers}
     counter = iter(range(1, 10**9))
     base = int(time.time() * 1000)
@@ -314,10 +338,10 @@ def measure_autosave(browsers: list[Browser], n: int, c: int, s: float) -> Resul
                                                    autosave_body(fields, base + next(counter)), headers)
         return status == 200
 
-    return measure("autosave (30 answers)", [browsers[i % len(browsers)] for i in range(n)], save, c, s)
+    return measure("autosave (30 answers)", [browsers[i % len(browsers)] for i in range(n)], save, c, s, server)
 
 
-def measure_submission(browsers: list[Browser], c: int, s: float) -> Result:
+def measure_submission(browsers: list[Browser], c: int, s: float, server: subprocess.Popen) -> Result:
     jobs = []
     for n in range(2, BENCH_COURSES + 1):  # BENCH01's attempts were used by the autosave
         for browser in browsers:
@@ -328,15 +352,19 @@ def measure_submission(browsers: list[Browser], c: int, s: float) -> Result:
         status, location, _body = browser.post_form(f"/attempts/{attempt_id}/submit", fields)
         return status == 302 and location.endswith("/review")
 
-    return measure("quiz submission (30 questions)", jobs, submit, c, s)
+    return measure("quiz submission (30 questions)", jobs, submit, c, s, server)
 
 
 def print_table(results: list[Result]) -> None:
-    floor = results[0].rps
-    print(f"\n{'scenario':<34} {'requests':>8} {'errors':>6} {'req/s':>8} {'p95 ms':>8} {'vs floor':>9}")
+    floor, floor_cpu = results[0].rps, results[0].cpu_ms
+    print(f"\n{'scenario':<34} {'requests':>8} {'errors':>6} {'req/s':>8} {'p95 ms':>8} {'vs floor':>9}"
+          f" {'CPU ms':>7} {'vs floor':>9}")
     for result in results:
+        cpu_share = f"{100 * floor_cpu / result.cpu_ms:>8.0f}%" if result.cpu_ms else f"{'n/a':>9}"
         print(f"{result.name:<34} {len(result.latencies):>8} {result.errors:>6} {result.rps:>8.1f} "
-              f"{result.p95_ms:>8.1f} {100 * result.rps / floor:>8.0f}%")
+              f"{result.p95_ms:>8.1f} {100 * result.rps / floor:>8.0f}% {result.cpu_ms:>7.2f} {cpu_share}")
+    print("\nCPU ms: the server's CPU time per request; its 'vs floor' is the floor's CPU time over the")
+    print("scenario's, the share of the floor's throughput the scenario would reach with the CPU to itself.")
     print("\nTargets: lesson page >= 50% of the floor, submission >= 25%.")
 
 
