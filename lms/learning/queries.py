@@ -249,6 +249,7 @@ def dashboard(user) -> Dashboard:
     )
     enrolled = db.session.execute(
         select(Course, Enrollment)
+        .options(load_only(Course.code, Course.title, Course.status))
         .join(Enrollment, Enrollment.course_id == Course.id)
         .where(Enrollment.user_id == user.id, Course.status == "published")
         .order_by(Enrollment.enrolled_at.desc())

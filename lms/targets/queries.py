@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Integer, cast, func, literal_column, null, select, union_all
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from lms.auth.models import User
 from lms.core.access import can_see_target, hr_units, is_admin
@@ -298,9 +298,14 @@ def dashboard_cards(viewer) -> list[DashboardCard]:
 
 
 def required_for(user) -> list[tuple[Course, date]]:
-    """Courses that active targets require of ``user``, each with its earliest deadline, by deadline."""
+    """Courses that active targets require of ``user``, each with its earliest deadline, by deadline.
+
+    The courses come with what the learner's dashboard lists of them; the rest (their JSON
+    settings, most of the cost) loads on first use.
+    """
     stmt = (
         select(Course, func.min(TrainingTarget.deadline))
+        .options(load_only(Course.code, Course.title, Course.status))
         .join(target_courses, target_courses.c.course_id == Course.id)
         .join(TrainingTarget, TrainingTarget.id == target_courses.c.target_id)
         .join(TargetMember, TargetMember.target_id == TrainingTarget.id)
