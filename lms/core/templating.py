@@ -38,17 +38,18 @@ def menu_for(user) -> list[tuple[object, str, bool]]:
     """``(label, url, active)`` for the menu entries ``user`` may use."""
     if not user.is_authenticated:
         return []
-    items = []
-    for item in MENU:
-        if item.endpoint in current_app.view_functions and has_role(user, item.role):
-            items.append((item.label, url_for(item.endpoint), request.endpoint == item.endpoint))
-    return items
+    views, current = current_app.view_functions, request.endpoint
+    return [(item.label, url_for(item.endpoint), current == item.endpoint)
+            for item in MENU if item.endpoint in views and has_role(user, item.role)]
+
+
+# Highest first.
+ROLE_NAMES = {"admin": _l("Quản trị"), "hr": _l("Tổ chức cán bộ"), "trainer": _l("Giảng viên"), "learner": _l("Học viên")}
 
 
 def role_names(user) -> list[str]:
     """The user's roles in words, highest first."""
-    names = {"admin": _l("Quản trị"), "hr": _l("Tổ chức cán bộ"), "trainer": _l("Giảng viên"), "learner": _l("Học viên")}
-    return [str(names[r]) for r in ("admin", "hr", "trainer", "learner") if has_role(user, r)]
+    return [str(name) for role, name in ROLE_NAMES.items() if has_role(user, role)]
 
 
 def register(app: Flask) -> None:
