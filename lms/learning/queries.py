@@ -238,8 +238,8 @@ def dashboard(user) -> Dashboard:
     certificates and the valid programme certificates), and the rest of the catalogue.
 
     A required course shows in the first section only (with its progress), not again
-    among the courses in progress or the catalogue. Seven queries, whatever the number of
-    courses: the progress of every listed course is read at once.
+    among the courses in progress or the catalogue. At most seven queries, whatever the
+    number of courses: the progress of every listed course is read at once.
     """
     required = [(course, deadline) for course, deadline in required_for(user) if course.status == "published"]
     completed = list(
