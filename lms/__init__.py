@@ -57,6 +57,10 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Every limit of this app is a decorator on its view (``default_limits=[]``), and a decorated
+    # view checks its own limits; the global before-request check only serves default and
+    # application limits, so it would only cost every request a walk through the limit tables.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     init_login(app)
     init_babel(app)
     init_database(app)
