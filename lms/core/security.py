@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response
 from flask_login import current_user
 
 from lms.core.database import read_only_transactions
@@ -22,25 +22,37 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def add_security_headers(response: Response) -> Response:
-    """Set the security headers on every response; logged-in pages are never cached."""
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if current_app.config.get("HSTS_SECONDS"):
-        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
-    # is_anonymous reads no column: after a view's commit the user is expired, and asking
-    # is_authenticated (its ``active``) would load it again. A user not loaded yet is loaded
-    # in a read transaction, which must not queue for SQLite's write lock (BEGIN IMMEDIATE).
-    with read_only_transactions():
-        logged_in = not current_user.is_anonymous
-    if logged_in:
-        # A view may allow private caching of what never changes under its URL (course media).
-        headers.setdefault("Cache-Control", "no-store")
-    return response
+def _fixed_headers(config) -> tuple[tuple[str, str], ...]:
+    """The headers every response of an app carries, built once: its config does not change."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+    ]
+    if config.get("HSTS_SECONDS"):
+        headers.append(("Strict-Transport-Security", f"max-age={config['HSTS_SECONDS']}; includeSubDomains"))
+    return tuple(headers)
 
 
 def register(app: Flask) -> None:
+    fixed_headers = _fixed_headers(app.config)
+
+    def add_security_headers(response: Response) -> Response:
+        """Set the security headers on every response, unless the view set its own; logged-in pages are never cached."""
+        headers = response.headers
+        # ``add`` after a membership test: ``setdefault`` would scan the headers twice.
+        for name, value in fixed_headers:
+            if name not in headers:
+                headers.add(name, value)
+        # is_anonymous reads no column: after a view's commit the user is expired, and asking
+        # is_authenticated (its ``active``) would load it again. A user not loaded yet is loaded
+        # in a read transaction, which must not queue for SQLite's write lock (BEGIN IMMEDIATE).
+        with read_only_transactions():
+            logged_in = not current_user.is_anonymous
+        if logged_in and "Cache-Control" not in headers:
+            # A view may allow private caching of what never changes under its URL (course media).
+            headers.add("Cache-Control", "no-store")
+        return response
+
     app.after_request(add_security_headers)
