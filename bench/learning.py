@@ -350,7 +350,7 @@ def measure_submission(browsers: list[Browser], c: int, s: float, server: subpro
     def submit(job) -> bool:
         browser, attempt_id, fields = job
         status, location, _body = browser.post_form(f"/attempts/{attempt_id}/submit", fields)
-        return status == 302 and location.endswith("/review")
+        return status == 302 and location.endswith("/review?submitted=1")
 
     return measure("quiz submission (30 questions)", jobs, submit, c, s, server)
 

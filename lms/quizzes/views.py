@@ -58,10 +58,11 @@ def server_seq(now: datetime) -> int:
 
 def _form_answers() -> dict[int, list[str]]:
     answers = {}
-    for name in request.form:
+    form = request.form
+    for name in form:
         match = _ANSWER_FIELD.fullmatch(name)
         if match:
-            answers[int(match.group(1))] = request.form.getlist(name)
+            answers[int(match.group(1))] = form.getlist(name)
     return answers
 
 
@@ -194,8 +195,8 @@ def submit(attempt_id: int):
             return redirect(url_for("quizzes.review", attempt_id=attempt_id))
         return _refused_form(current, error, answers, now)
     db.session.commit()
-    flash(_("Đã nộp bài."), "success")
-    return redirect(url_for("quizzes.review", attempt_id=attempt_id))
+    # The review page says "submitted": a flash would write (and re-sign) the session cookie.
+    return redirect(url_for("quizzes.review", attempt_id=attempt_id, submitted=1))
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
@@ -213,7 +214,7 @@ def review(attempt_id: int):
     return render_template(
         "quizzes/review.html", attempt=current, course=current.course, options=options, full=full,
         questions=review_view(current, options), state=quiz_state(current.user, current.course),
-        course_url=_course_page(current.course),
+        course_url=_course_page(current.course), just_submitted=own and "submitted" in request.args,
     )
 
 

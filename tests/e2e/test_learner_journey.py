@@ -65,7 +65,7 @@ def answer_right(page, live_app, attempt_id: int) -> None:
 
 
 def submit_quiz(page) -> None:
-    with page.expect_navigation(url=re.compile(r"/review$")):
+    with page.expect_navigation(url=re.compile(r"/review\?submitted=1$")):
         page.get_by_role("button", name="Nộp bài").click()
 
 

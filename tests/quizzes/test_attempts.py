@@ -90,6 +90,19 @@ def test_submission_grades_and_sends_attempt_graded_once(client, make_course, le
     assert state.passed and state.best_score == 1.0 and state.open_attempt_id is None
 
 
+def test_submission_says_so_on_the_review_without_writing_the_session(client, make_course, learner, login):
+    course = make_course(questions=AUTO_GRADED)
+    login(learner)
+    attempt = start(client, course)
+    response = client.post_form(f"/attempts/{attempt.id}/submit", form_of(attempt))
+    assert response.status_code == 302 and "Set-Cookie" not in response.headers
+    assert response.headers["Location"].endswith(f"/attempts/{attempt.id}/review?submitted=1")
+    assert "Đã nộp bài." in client.get(response.headers["Location"]).get_data(as_text=True)
+    again = client.post_form(f"/attempts/{attempt.id}/submit", form_of(attempt))  # a double click: no message
+    assert again.headers["Location"].endswith("/review")
+    assert "Đã nộp bài." not in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
 def test_partial_and_wrong_answers(client, make_course, learner, login):
     course = make_course(questions=AUTO_GRADED)
     login(learner)
