@@ -24,11 +24,16 @@ from lms.quizzes.models import Attempt
 from lms.targets.models import TrainingTarget
 
 
+def roles_of(user) -> set[str]:
+    """Every role ``user`` holds (``learner`` for every authenticated user); none when anonymous."""
+    if not user or not user.is_authenticated:
+        return set()
+    return user.roles()
+
+
 def has_role(user, role: str) -> bool:
     """Whether ``user`` holds ``role`` (``learner`` for every authenticated user)."""
-    if not user or not user.is_authenticated:
-        return False
-    return role in user.roles()
+    return role in roles_of(user)
 
 
 def is_admin(user) -> bool:

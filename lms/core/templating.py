@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lms.core.access import has_role
+from lms.core.access import roles_of
 from lms.core.i18n import vn_date, vn_datetime
 
 
@@ -34,22 +35,35 @@ MENU: list[MenuItem] = [
 ]
 
 
-def menu_for(user) -> list[tuple[object, str, bool]]:
-    """``(label, url, active)`` for the menu entries ``user`` may use."""
-    if not user.is_authenticated:
-        return []
-    views, current = current_app.view_functions, request.endpoint
-    return [(item.label, url_for(item.endpoint), current == item.endpoint)
-            for item in MENU if item.endpoint in views and has_role(user, item.role)]
-
-
 # Highest first.
 ROLE_NAMES = {"admin": _l("Quản trị"), "hr": _l("Tổ chức cán bộ"), "trainer": _l("Giảng viên"), "learner": _l("Học viên")}
 
 
+@lru_cache(maxsize=8)
+def _labels(locale: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The menu labels by endpoint and the role names by role, in ``locale``.
+
+    Called with ``locale`` active; the catalogues do not change while the app runs, so each page
+    reuses them instead of translating every lazy string again (one catalogue lookup each).
+    """
+    return {item.endpoint: str(item.label) for item in MENU}, {role: str(name) for role, name in ROLE_NAMES.items()}
+
+
+def menu_for(user) -> list[tuple[str, str, bool]]:
+    """``(label, url, active)`` for the menu entries ``user`` may use."""
+    roles = roles_of(user)
+    if not roles:
+        return []
+    views, current = current_app.view_functions, request.endpoint
+    labels = _labels(str(get_locale()))[0]
+    return [(labels[item.endpoint], url_for(item.endpoint), current == item.endpoint)
+            for item in MENU if item.endpoint in views and item.role in roles]
+
+
 def role_names(user) -> list[str]:
     """The user's roles in words, highest first."""
-    return [str(name) for role, name in ROLE_NAMES.items() if has_role(user, role)]
+    roles = roles_of(user)
+    return [name for role, name in _labels(str(get_locale()))[1].items() if role in roles] if roles else []
 
 
 def register(app: Flask) -> None:
