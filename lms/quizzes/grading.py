@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.extensions import db
 from lms.learning.events import attempt_graded
-from lms.quizzes.models import Attempt, AttemptQuestion
+from lms.quizzes.models import Answer, Attempt, AttemptQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES
 
 _attempts, _questions = Attempt.__table__, AttemptQuestion.__table__
@@ -23,7 +23,7 @@ _SET_GRADE = (
 )
 
 
-def machine_fraction(item: AttemptQuestion) -> float | None:
+def machine_fraction(item: Answer | AttemptQuestion) -> float | None:
     """The fraction a machine gives ``item``; ``None`` for an answered essay or a description.
 
     An essay left blank needs no trainer: it earns nothing.
@@ -38,12 +38,12 @@ def machine_fraction(item: AttemptQuestion) -> float | None:
     return qtype.grade(item.data, item.response)
 
 
-def attempt_score(attempt: Attempt) -> float | None:
+def attempt_score(questions: list[Answer] | list[AttemptQuestion]) -> float | None:
     """The mean fraction over the gradable questions, ``None`` while one is ungraded.
 
-    :param attempt: a submitted attempt whose fractions are set
+    :param questions: the questions of a submitted attempt, their fractions set
     """
-    gradable = [item for item in attempt.questions if QUESTION_TYPES[item.qtype].graded]
+    gradable = [item for item in questions if QUESTION_TYPES[item.qtype].graded]
     if any(item.fraction is None for item in gradable):
         return None
     if not gradable:
@@ -51,24 +51,34 @@ def attempt_score(attempt: Attempt) -> float | None:
     return min(1.0, max(0.0, sum(item.fraction for item in gradable) / len(gradable)))
 
 
-def grade_attempt(attempt: Attempt) -> None:
+def grade_attempt(attempt: Attempt, sheet: list[Answer]) -> None:
     """Grade every question of a just-submitted attempt and record the score (flush only).
 
-    The caller closed the attempt and gave its questions, as their committed state, the
-    answers stored and the submission's newer ones. Answers and fractions go to the database
-    in one executemany rather than through the unit of work (30 dirty objects cost more to
-    flush than to grade).
+    The caller closed the attempt and gave its answer sheet the answers stored and the
+    submission's newer ones. Answers and fractions go to the database in one executemany
+    (the attempt's mapped questions, if loaded, are expired).
 
     :param attempt: the attempt, submitted by the caller's conditional UPDATE
+    :param sheet: its :func:`lms.quizzes.operations.answer_sheet`
     """
-    for item in attempt.questions:
-        set_committed_value(item, "fraction", machine_fraction(item))
-    if attempt.questions:
+    for item in sheet:
+        item.fraction = machine_fraction(item)
+    if sheet:
         db.session.execute(_SET_GRADE, [
             {"b_id": item.id, "new_response": item.response, "new_seq": item.seq, "new_fraction": item.fraction}
-            for item in attempt.questions
+            for item in sheet
         ])
-    _record_score(attempt)
+        expire_loaded_questions(attempt)
+    _record_score(attempt, sheet)
+
+
+def expire_loaded_questions(attempt: Attempt) -> None:
+    """After writing answers or grades from an answer sheet: expire the attempt's mapped questions, if loaded.
+
+    :param attempt: the attempt
+    """
+    for item in attempt.__dict__.get("questions", ()):
+        db.session.expire(item, ["response", "seq", "fraction"])
 
 
 def grade_essay(attempt: Attempt, item: AttemptQuestion, fraction: float, comment: str, grader) -> None:
@@ -86,11 +96,11 @@ def grade_essay(attempt: Attempt, item: AttemptQuestion, fraction: float, commen
     item.manual_fraction = item.fraction = fraction
     item.comment = comment
     item.graded_by_id = grader.id
-    _record_score(attempt)
+    _record_score(attempt, attempt.questions)
 
 
-def _record_score(attempt: Attempt) -> None:
-    score = attempt_score(attempt)
+def _record_score(attempt: Attempt, questions: list[Answer] | list[AttemptQuestion]) -> None:
+    score = attempt_score(questions)
     db.session.execute(_SET_SCORE, {"b_id": attempt.id, "new_score": score})
     set_committed_value(attempt, "score", score)
     if score is not None:

@@ -26,8 +26,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lms.core.models import utcnow
 from lms.courses.models import Course, Question
 from lms.extensions import db
-from lms.quizzes.grading import grade_attempt
-from lms.quizzes.models import Attempt, AttemptQuestion
+from lms.quizzes.grading import expire_loaded_questions, grade_attempt
+from lms.quizzes.models import Answer, Attempt, AttemptQuestion
 from lms.quizzes.qtypes import QUESTION_TYPES, InvalidResponse
 from lms.quizzes.queries import course_has_quiz, gradable_types, user_attempts
 
@@ -54,6 +54,11 @@ _SAVE_ANSWER = (
 )
 _STORED_ANSWERS = select(_answers.c.id, _answers.c.seq, _answers.c.response).where(
     _answers.c.attempt_id == bindparam("b_attempt")
+)
+_ANSWER_SHEET = (
+    select(_answers.c.id, _answers.c.position, _answers.c.snapshot, _answers.c.presentation, _answers.c.response,
+           _answers.c.seq, _answers.c.manual_fraction)
+    .where(_answers.c.attempt_id == bindparam("b_attempt")).order_by(_answers.c.position)
 )
 
 
@@ -171,17 +176,25 @@ def _freeze(question: Question, position: int, rng: random.Random, shuffle: bool
                            snapshot=snapshot, presentation=presentation, response=None, seq=0, comment="")
 
 
-def parse_answers(attempt: Attempt, values: dict[int, list[str]]) -> dict[int, Any]:
+def answer_sheet(attempt: Attempt) -> list[Answer]:
+    """The attempt's questions as saves and submissions read them (a Core query, no mapped objects).
+
+    :param attempt: the attempt
+    """
+    return [Answer(row) for row in db.session.execute(_ANSWER_SHEET, {"b_attempt": attempt.id})]
+
+
+def parse_answers(questions: list[Answer] | list[AttemptQuestion], values: dict[int, list[str]]) -> dict[int, Any]:
     """Turn submitted values (by question position) into responses, checking every one.
 
     Reads only what an attempt froze when it started, so a view may call it before taking
     the write lock (see :func:`lms.core.database.begin_write`).
 
-    :param attempt: the attempt
+    :param questions: the attempt's :func:`answer_sheet` (or its questions)
     :param values: the form values of each answered question
     :raises QuizError: ``unknown_question`` or ``invalid_answer`` (with the position)
     """
-    items = {item.position: item for item in attempt.questions}
+    items = {item.position: item for item in questions}
     responses = {}
     for position, raw in values.items():
         item = items.get(position)
@@ -194,7 +207,8 @@ def parse_answers(attempt: Attempt, values: dict[int, list[str]]) -> dict[int, A
     return responses
 
 
-def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: datetime) -> int:
+def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: datetime,
+                 sheet: list[Answer] | None = None) -> int:
     """Store responses unless a newer save already stored them (flush only).
 
     :param attempt: the attempt
@@ -202,71 +216,78 @@ def save_answers(attempt: Attempt, responses: dict[int, Any], seq: int, now: dat
     :param seq: the save's sequence number; a question whose stored number is not lower
         keeps its stored response (a stale autosave never overwrites a newer one)
     :param now: the current time
+    :param sheet: the attempt's :func:`answer_sheet` if the caller read it (its answers are
+        read again after the claim); else it is read after the claim
     :returns: how many responses were stored
     :raises QuizError: ``closed`` (nothing stored) or ``too_late`` (nothing stored; the
         overdue attempt has been closed and graded from its last saved answers)
     """
-    _claim(attempt, now, _CLAIM_TO_SAVE)
-    stored = _merge(attempt, responses, seq)
+    sheet = _claim(attempt, now, _CLAIM_TO_SAVE, sheet)
+    stored = _merge(sheet, responses, seq)
     if stored:
         db.session.execute(_SAVE_ANSWER, [{"b_id": item.id, "new_response": item.response, "new_seq": seq}
                                           for item in stored])
+        expire_loaded_questions(attempt)
     return len(stored)
 
 
-def submit_attempt(attempt: Attempt, now: datetime, responses: dict[int, Any] | None = None, seq: int = 0) -> None:
+def submit_attempt(attempt: Attempt, now: datetime, responses: dict[int, Any] | None = None, seq: int = 0,
+                   sheet: list[Answer] | None = None) -> None:
     """Store the last responses, close the attempt and grade it, exactly once (flush only).
 
     :param attempt: the attempt
     :param now: the current time
     :param responses: from :func:`parse_answers`, stored as by :func:`save_answers`
     :param seq: their sequence number
+    :param sheet: as for :func:`save_answers`
     :raises QuizError: ``closed`` (already submitted: a double click, another tab) or
         ``too_late`` (the overdue attempt has been closed and graded from its last saved answers)
     """
-    _claim(attempt, now, _CLAIM_TO_SUBMIT)
+    sheet = _claim(attempt, now, _CLAIM_TO_SUBMIT, sheet)
     set_committed_value(attempt, "state", "submitted")
     set_committed_value(attempt, "submitted_at", now)
-    _merge(attempt, responses or {}, seq)
-    grade_attempt(attempt)
+    _merge(sheet, responses or {}, seq)
+    grade_attempt(attempt, sheet)
 
 
-def _claim(attempt: Attempt, now: datetime, statement) -> None:
+def _claim(attempt: Attempt, now: datetime, statement, sheet: list[Answer] | None) -> list[Answer]:
     """Run ``statement`` (a claim) on the attempt, or say why it cannot take answers.
 
-    Then the stored answers are read again: they may have changed since the questions were loaded.
+    Then returns its answer sheet as stored now: read, or the stored answers read again
+    into ``sheet`` (they may have changed since it was read).
     """
     result = db.session.execute(statement, {"b_id": attempt.id, "b_now": now, "b_cutoff": now - grace()})
     if result.rowcount == 1:
         set_committed_value(attempt, "saved_at", now)
-        _reload_answers(attempt)
-        return
+        if sheet is None:
+            return answer_sheet(attempt)
+        _reload_answers(attempt, sheet)
+        return sheet
     if close_overdue(attempt.id, now):
         raise QuizError("too_late")
     db.session.refresh(attempt)
     raise QuizError("too_late" if attempt.deadline and attempt.submitted_at == attempt.deadline else "closed")
 
 
-def _reload_answers(attempt: Attempt) -> None:
-    """Give the attempt's loaded questions the answers stored now; the claim keeps them from changing."""
+def _reload_answers(attempt: Attempt, sheet: list[Answer]) -> None:
+    """Give the sheet the answers stored now; the claim keeps them from changing."""
     stored = {row.id: row for row in db.session.execute(_STORED_ANSWERS, {"b_attempt": attempt.id})}
-    for item in attempt.questions:
+    for item in sheet:
         row = stored[item.id]
         if row.seq != item.seq:  # every save raises seq
-            set_committed_value(item, "response", row.response)
-            set_committed_value(item, "seq", row.seq)
+            item.response, item.seq = row.response, row.seq
 
 
-def _merge(attempt: Attempt, responses: dict[int, Any], seq: int) -> list[AttemptQuestion]:
+def _merge(sheet: list[Answer], responses: dict[int, Any], seq: int) -> list[Answer]:
     """Give the questions whose stored answer is older than ``seq`` their new response.
 
-    The response becomes their committed state: the caller writes it. Returns those questions.
+    The caller writes it. Returns those questions.
     """
-    newer = [item for item in attempt.questions if item.position in responses and item.seq < seq]
+    newer = [item for item in sheet if item.position in responses and item.seq < seq]
     for item in newer:
-        set_committed_value(item, "response", responses[item.position])
-        set_committed_value(item, "seq", seq)
+        item.response, item.seq = responses[item.position], seq
     return newer
+
 
 
 def close_if_overdue(attempt: Attempt, now: datetime) -> bool:
@@ -296,8 +317,7 @@ def close_overdue(attempt_id: int, now: datetime) -> bool:
     if result.rowcount != 1:
         return False
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    _reload_answers(attempt)
-    grade_attempt(attempt)
+    grade_attempt(attempt, answer_sheet(attempt))
     return True
 
 

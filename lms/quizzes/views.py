@@ -13,14 +13,15 @@ from sqlalchemy import select
 
 from lms.admin.operations import audit
 from lms.core.access import attempt_or_404, can_grade_quizzes, course_or_404, role_required
-from lms.core.database import begin_write, writes_late
+from lms.core.database import begin_write, commit_without_expiring, writes_late
 from lms.core.models import utcnow
 from lms.extensions import db
 from lms.quizzes import grading
 from lms.quizzes.forms import EssayGradeForm
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.operations import (
-    QuizError, close_overdue, is_overdue, lock_attempt, parse_answers, save_answers, start_attempt, submit_attempt,
+    QuizError, answer_sheet, close_overdue, is_overdue, lock_attempt, parse_answers, save_answers, start_attempt,
+    submit_attempt,
 )
 from lms.quizzes.presenting import open_view, review_options, review_view
 from lms.quizzes.queries import course_attempts_query, quiz_state
@@ -114,9 +115,10 @@ def attempt(attempt_id: int):
         return _render_attempt(current, now)
     answers = _form_answers()
     try:
-        responses = parse_answers(current, answers)
+        sheet = answer_sheet(current)
+        responses = parse_answers(sheet, answers)
         begin_write()
-        save_answers(current, responses, server_seq(now), now)
+        save_answers(current, responses, server_seq(now), now, sheet)
     except QuizError as error:
         return _refused_form(current, error, answers, now)
     db.session.commit()
@@ -150,16 +152,17 @@ def autosave(attempt_id: int):
     now = utcnow()
     seq, answers = _json_answers(request.get_json(silent=True))
     try:
-        responses = parse_answers(current, answers)
+        sheet = answer_sheet(current)
+        responses = parse_answers(sheet, answers)
         begin_write()
-        stored = save_answers(current, responses, seq, now)
+        stored = save_answers(current, responses, seq, now, sheet)
     except QuizError as error:
         if error.code in ("closed", "too_late"):
             db.session.commit()
             return {"error": error_message(error), "review_url": url_for("quizzes.review", attempt_id=attempt_id)}, 409
         db.session.rollback()
         return {"error": error_message(error), "position": error.position}, 400
-    db.session.commit()
+    commit_without_expiring()
     return {"saved": stored, "seq": seq, "saved_at": now.isoformat()}
 
 
@@ -187,14 +190,15 @@ def submit(attempt_id: int):
     now = utcnow()
     answers = _form_answers()
     try:
-        responses = parse_answers(current, answers)
+        sheet = answer_sheet(current)
+        responses = parse_answers(sheet, answers)
         begin_write()
-        submit_attempt(current, now, responses, server_seq(now))
+        submit_attempt(current, now, responses, server_seq(now), sheet)
     except QuizError as error:
         if error.code == "closed":
             return redirect(url_for("quizzes.review", attempt_id=attempt_id))
         return _refused_form(current, error, answers, now)
-    db.session.commit()
+    commit_without_expiring()
     # The review page says "submitted": a flash would write (and re-sign) the session cookie.
     return redirect(url_for("quizzes.review", attempt_id=attempt_id, submitted=1))
 

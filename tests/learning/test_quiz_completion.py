@@ -16,7 +16,7 @@ def _take_quiz(learner, course, right: int) -> None:
     for n, item in enumerate(attempt.questions):
         correct = item.data["correct"]
         values[item.position] = ["true" if (correct if n < right else not correct) else "false"]
-    save_answers(attempt, parse_answers(attempt, values), seq=1, now=utcnow())
+    save_answers(attempt, parse_answers(attempt.questions, values), seq=1, now=utcnow())
     submit_attempt(attempt, utcnow())
     db.session.commit()
 

@@ -14,7 +14,7 @@ from lms.core.models import utcnow
 from lms.extensions import db
 from lms.quizzes.grading import machine_fraction
 from lms.quizzes.models import Attempt, AttemptQuestion
-from lms.quizzes.operations import parse_answers, start_attempt, submit_attempt
+from lms.quizzes.operations import answer_sheet, parse_answers, start_attempt, submit_attempt
 from tests.quizzes.conftest import AUTO_GRADED, form_of, right_values, start, wrong_values
 
 ROUNDS = 4
@@ -107,12 +107,13 @@ def test_a_submission_grades_an_answer_saved_after_it_read_the_questions(app_ctx
     now = utcnow()
     attempt = start_attempt(learner, course, now)
     db.session.commit()
-    wrong = parse_answers(attempt, {item.position: wrong_values(item) for item in attempt.questions})
-    right = parse_answers(attempt, {item.position: right_values(item) for item in attempt.questions})
+    sheet = answer_sheet(attempt)
+    wrong = parse_answers(sheet, {item.position: wrong_values(item) for item in attempt.questions})
+    right = parse_answers(sheet, {item.position: right_values(item) for item in attempt.questions})
     table = AttemptQuestion.__table__
-    for item in attempt.questions:  # the autosave, behind the loaded questions' back
+    for item in attempt.questions:  # the autosave, behind the read sheet's back
         db.session.execute(update(table).where(table.c.id == item.id).values(response=right[item.position], seq=5000))
-    submit_attempt(attempt, now, wrong, seq=4000)
+    submit_attempt(attempt, now, wrong, seq=4000, sheet=sheet)
     db.session.commit()
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt.id)
