@@ -122,6 +122,19 @@ def test_a_submission_grades_an_answer_saved_after_it_read_the_questions(app_ctx
     assert_graded_from_stored_answers(attempt)
 
 
+def test_questions_loaded_before_a_submission_read_its_grades(app_ctx, make_course, learner, graded_events):
+    # Saving and grading write from the answer sheet: the attempt's mapped questions, loaded
+    # in the same session, must not keep their answers and fractions from before.
+    course = make_course(questions=AUTO_GRADED)
+    now = utcnow()
+    attempt = start_attempt(learner, course, now)
+    right = parse_answers(attempt.questions, {item.position: right_values(item) for item in attempt.questions})
+    assert {item.fraction for item in attempt.questions} == {None}
+    submit_attempt(attempt, now, right, seq=1)
+    assert {item.seq for item in attempt.questions} == {1} and {item.fraction for item in attempt.questions} == {1.0}
+    assert attempt.score == 1.0 and graded_events == [attempt.id]
+
+
 def test_refused_answers_do_not_wait_for_the_write_lock(app, client, make_course, learner, login):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if not url.startswith("sqlite"):
