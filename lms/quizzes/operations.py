@@ -181,7 +181,7 @@ def answer_sheet(attempt: Attempt) -> list[Answer]:
 
     :param attempt: the attempt
     """
-    return [Answer(row) for row in db.session.execute(_ANSWER_SHEET, {"b_attempt": attempt.id})]
+    return [Answer(row) for row in db.session.execute(_ANSWER_SHEET, {"b_attempt": attempt.id}).all()]
 
 
 def parse_answers(questions: list[Answer] | list[AttemptQuestion], values: dict[int, list[str]]) -> dict[int, Any]:
@@ -271,7 +271,7 @@ def _claim(attempt: Attempt, now: datetime, statement, sheet: list[Answer] | Non
 
 def _reload_answers(attempt: Attempt, sheet: list[Answer]) -> None:
     """Give the sheet the answers stored now; the claim keeps them from changing."""
-    stored = {row.id: row for row in db.session.execute(_STORED_ANSWERS, {"b_attempt": attempt.id})}
+    stored = {row.id: row for row in db.session.execute(_STORED_ANSWERS, {"b_attempt": attempt.id}).all()}
     for item in sheet:
         row = stored[item.id]
         if row.seq != item.seq:  # every save raises seq
