@@ -79,3 +79,29 @@ def test_logged_in_pages_are_not_cached(client, province, make_person, login):
 def test_every_asset_is_local(client):
     page = client.get("/login").get_data(as_text=True)
     assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
+
+
+def _menu_and_roles(page: str) -> tuple[list[str], str]:
+    import re
+
+    menu = re.search(r'<nav class="menu"[^>]*>(.*?)</nav>', page, re.S)
+    labels = re.findall(r"<a [^>]*>([^<]+)</a>", menu.group(1)) if menu else []
+    return labels, re.search(r'<span class="roles">([^<]*)</span>', page).group(1)
+
+
+def test_menu_and_role_names_follow_the_grants_and_the_language(client, login, province, make_person):
+    from lms.auth.operations import grant_role
+    from lms.extensions import db
+
+    person = make_person(province, "Trần Thị Bình", roles=[("hr", province)])
+    login(person)
+    labels, roles = _menu_and_roles(client.get("/learn").get_data(as_text=True))
+    assert labels[:2] == ["Học tập", "Khóa học"] and "Đơn vị" in labels and "Soạn bài giảng" not in labels
+    assert roles == "Tổ chức cán bộ, Học viên"
+
+    grant_role(person, "trainer")
+    db.session.commit()
+    client.post_form("/lang/en", {"next": "/learn"})
+    labels, roles = _menu_and_roles(client.get("/learn").get_data(as_text=True))
+    assert labels[:3] == ["Learning", "Courses", "Authoring"] and "Units" in labels and "Administration" not in labels
+    assert roles == "HR, Trainer, Learner"
