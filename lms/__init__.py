@@ -59,7 +59,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     # Every limit of this app is a decorator on its view (``default_limits=[]``), and a decorated
     # view checks its own limits; the global before-request check only serves default and
-    # application limits, so it would only cost every request a walk through the limit tables.
+    # application limits, so it would only cost every request a walk through the limit tables
+    # (Flask-Limiter 4 has no setting for it). A default limit added one day needs it back.
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     init_login(app)
     init_babel(app)
