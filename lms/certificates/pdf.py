@@ -22,11 +22,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from lms.core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, FONT_REGULAR, register_fonts
 from lms.core.pdf import (
-    FONT_BOLD,
-    FONT_BOLD_ITALIC,
-    FONT_ITALIC,
-    FONT_REGULAR,
     PreparedImage,
     draw_agency_heading,
     draw_national_heading,
@@ -34,7 +31,6 @@ from lms.core.pdf import (
     draw_qr,
     fit_text,
     prepare_image,
-    register_fonts,
     vn_date_line,
     vn_numeric_date,
 )

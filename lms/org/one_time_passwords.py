@@ -24,7 +24,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy import delete, func, select
 
 from lms.auth.models import User
-from lms.core.pdf import FONT_BOLD, FONT_REGULAR, register_fonts, vn_numeric_date
+from lms.core.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
+from lms.core.pdf import vn_numeric_date
 from lms.extensions import db
 from lms.org.models import OneTimePassword, OrgUnit
 

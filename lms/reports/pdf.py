@@ -11,8 +11,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from lms.core.pdf import (FONT_BOLD, FONT_ITALIC, FONT_REGULAR, draw_agency_heading, draw_national_heading,
-                          register_fonts, vn_date_line, vn_numeric_date)
+from lms.core.fonts import FONT_BOLD, FONT_ITALIC, FONT_REGULAR, register_fonts
+from lms.core.pdf import draw_agency_heading, draw_national_heading, vn_date_line, vn_numeric_date
 from lms.reports.charts import Chart
 from lms.targets.queries import Figures, UnitReport
 

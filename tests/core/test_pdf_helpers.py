@@ -18,11 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from lms.core import pdf
+from lms.core.fonts import FONT_BOLD, FONT_BOLD_ITALIC, FONT_DIR, FONT_ITALIC, FONT_REGULAR, register_fonts
 from lms.core.pdf import (
-    FONT_BOLD,
-    FONT_BOLD_ITALIC,
-    FONT_ITALIC,
-    FONT_REGULAR,
     draw_agency_heading,
     draw_national_heading,
     draw_prepared_image,
@@ -30,7 +27,6 @@ from lms.core.pdf import (
     fit_text,
     prepare_image,
     qr_runs,
-    register_fonts,
     vn_date_line,
     vn_numeric_date,
     wrap_text,
@@ -85,7 +81,7 @@ def test_bundled_fonts_cover_the_whole_vietnamese_alphabet():
         char_to_glyph = pdfmetrics.getFont(name).face.charToGlyph
         missing = [char for char in letters if ord(char) not in char_to_glyph]
         assert missing == [], name
-    assert (pdf.FONT_DIR / "LICENSE-LiberationSerif.txt").is_file()
+    assert (FONT_DIR / "LICENSE-LiberationSerif.txt").is_file()
 
 
 @pytest.mark.parametrize(
