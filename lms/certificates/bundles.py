@@ -10,16 +10,14 @@ that SQLite's write lock is not held while they work.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from lms.certificates.documents import certificate_data
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import render_certificates
-from lms.certificates.storage import stored_pdf
+from lms.certificates.storage import replaced_atomically, stored_pdf
 from lms.extensions import db
 
 BATCH = 200
@@ -31,22 +29,6 @@ def _stream(stmt) -> Iterator[Certificate]:
     for certificate in db.session.execute(stmt.execution_options(yield_per=BATCH)).scalars():
         yield certificate
         db.session.expunge(certificate)
-
-
-@contextmanager
-def _complete_or_absent(out: Path) -> Iterator[Path]:
-    """Write to ``out.part`` and rename it to ``out`` only once everything is written.
-
-    A run that is interrupted (an error, a killed worker) never leaves a partial bundle
-    under the name a user or a job will hand out.
-    """
-    part = out.with_name(out.name + ".part")
-    try:
-        yield part
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    os.replace(part, out)
 
 
 def entry_name(index: int, certificate: Certificate) -> str:
@@ -64,7 +46,7 @@ def write_zip(stmt, out: Path, progress: Progress = lambda done: None) -> tuple[
     :return: ``(certificates written, serials whose file is missing or altered)``
     """
     written, problems = 0, []
-    with _complete_or_absent(out) as part, zipfile.ZipFile(part, "w", compression=zipfile.ZIP_STORED) as archive:
+    with replaced_atomically(out) as part, zipfile.ZipFile(part, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in _stream(stmt):
             pdf = stored_pdf(certificate)
             if pdf is None:
@@ -90,5 +72,5 @@ def write_merged(stmt, out: Path, progress: Progress = lambda done: None) -> int
             yield certificate_data(certificate)
             progress(done)
 
-    with _complete_or_absent(out) as part, open(part, "wb") as file:
+    with replaced_atomically(out) as part, open(part, "wb") as file:
         return render_certificates(pages(), file)
