@@ -73,7 +73,6 @@ class Config:
     # Quizzes: answers are still accepted this long after an attempt's deadline (network delays).
     LMS_QUIZ_GRACE_SECONDS = int(os.environ.get("LMS_QUIZ_GRACE_SECONDS", "30"))
 
-    ORG_NAME = os.environ.get("LMS_ORG_NAME", "Tỉnh Thanh Hóa")
     PUBLIC_BASE_URL = os.environ.get("LMS_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("LMS_SMTP_HOST")
     MAIL_PORT = int(os.environ.get("LMS_SMTP_PORT", "25"))

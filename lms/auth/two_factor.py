@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 
 import pyotp
 import segno
@@ -12,15 +11,13 @@ from pyotp.utils import strings_equal
 from lms.admin.operations import audit
 from lms.auth.models import RecoveryCode, User
 from lms.auth.operations import clear_failures, record_failure
-from lms.auth.passwords import hash_password, verify_password
+from lms.auth.passwords import hash_password, one_time_password, verify_password
 from lms.core.access import has_role
 from lms.core.models import utcnow
 
 ISSUER = "LMS Thanh Hoa"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 10
-# No look-alike characters (0/O, 1/l/I): recovery codes are printed and typed back.
-_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 # A code typed a little before or after its 30-second step still counts (phone clock drift).
 _DRIFT_STEPS = (0, -1, 1)
 
@@ -92,7 +89,8 @@ def replace_recovery_codes(user: User) -> list[str]:
 
 
 def _recovery_code() -> str:
-    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    # Printed and typed back: the one-time passwords' alphabet, without look-alike characters.
+    raw = one_time_password(RECOVERY_CODE_LENGTH)
     return f"{raw[:5]}-{raw[5:]}"
 
 

@@ -19,16 +19,14 @@ from lms.auth.two_factor import (
     qr_data_uri,
     replace_recovery_codes,
 )
-from lms.auth.views import finish_login, limit_login_attempts
+from lms.auth.views import PASSWORD_CHANGE_EXEMPT, finish_login, limit_login_attempts
 from lms.core.access import role_required
 from lms.extensions import db
 
 bp = Blueprint("two_factor", __name__)
 
 # Endpoints an HR officer or admin who must still enrol may reach.
-ENROLMENT_EXEMPT = {
-    "two_factor.enrol", "auth.logout", "auth.change_password", "static", "core.healthz", "core.set_language",
-}
+ENROLMENT_EXEMPT = PASSWORD_CHANGE_EXEMPT | {"two_factor.enrol"}
 
 
 @bp.before_app_request
