@@ -75,7 +75,6 @@ def manage_action(unit_id: int, action: str):
     if form.validate_on_submit():
         problem = _ACTIONS[action](unit, form)
         if problem is None:
-            audit(f"org.unit_{action}", unit, unit_id=unit.id)
             db.session.commit()
             flash(_("Đã cập nhật đơn vị."), "success")
             return redirect(url_for("org.unit", unit_id=unit.id))
@@ -84,8 +83,10 @@ def manage_action(unit_id: int, action: str):
     return render_template("org/manage.html", unit=unit, forms=forms), 400
 
 
+# Merge and split are audited by their operations (with what moved); these three here.
 def _rename(unit: OrgUnit, form: RenameForm) -> str | None:
     rename_unit(unit, form.name.data)
+    audit("org.unit_rename", unit, unit_id=unit.id)
     return None
 
 
@@ -97,6 +98,7 @@ def _move(unit: OrgUnit, form: MoveForm) -> str | None:
         move_unit(unit, parent)
     except ValueError:
         return _("Không thể chuyển đơn vị vào chính nhánh của nó.")
+    audit("org.unit_move", unit, unit_id=unit.id)
     return None
 
 
@@ -125,6 +127,7 @@ def _close(unit: OrgUnit, form: CloseForm) -> str | None:
         return _("Đơn vị còn đơn vị trực thuộc hoặc cán bộ: hãy sáp nhập hoặc chia tách.")
     except ValueError:
         return _("Ngày giải thể phải sau ngày thành lập.")
+    audit("org.unit_close", unit, unit_id=unit.id)
     return None
 
 

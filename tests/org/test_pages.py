@@ -167,3 +167,7 @@ def test_admin_renames_merges_and_closes_hr_cannot(client, login, scene, make_pe
     assert ha_thanh.name == "Phường Hạc Thành Mới" and ha_thanh.valid_to == date(2025, 8, 1)
     assert person.unit_id == ham_rong.id
     assert db.session.get(OrgUnit, ha_thanh.id) is not None
+    # One audit event per change: the refused close wrote none, the merge its operation's own.
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("org.unit_%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert actions == ["org.unit_rename", "org.unit_merged"]
