@@ -13,13 +13,13 @@ from lms.admin.export import audit_workbook
 from lms.core.access import role_required
 from lms.core.forms import BaseForm
 from lms.core.models import utcnow
+from lms.core.xlsx import XLSX_MIMETYPE
 from lms.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _search_from(form: AuditSearchForm) -> AuditSearch:

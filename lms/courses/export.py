@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from lms.courses.models import Course, Question
+from lms.courses.spec import lesson_file_name
 from lms.quizzes.gift import dump_gift
 from lms.quizzes.qtypes import ParsedQuestion
 
@@ -61,7 +62,7 @@ def course_files(course: Course, *, bank_only: bool = False) -> Iterator[tuple[s
     if bank_only:
         return
     for number, lesson in enumerate(course.active_lessons, start=1):
-        yield f"lessons/{number:02d}-{lesson.slug}.md", lesson_markdown(lesson.title, lesson.minutes, lesson.body).encode()
+        yield f"lessons/{lesson_file_name(number, lesson.slug)}", lesson_markdown(lesson.title, lesson.minutes, lesson.body).encode()
     for item in course.media:
         yield f"media/{item.filename}", item.data
 

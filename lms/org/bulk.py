@@ -21,6 +21,8 @@ from lms.core.text import search_words
 from lms.extensions import db
 
 BATCH = 20_000
+# Values per IN (…) list: under SQLite's and PostgreSQL's limits on bound parameters.
+IN_LIST_SIZE = 5000
 # SQLite's page cache while a bulk write runs (KiB): 100,000 new people touch ~60 MB of
 # index pages in random order, which the default 2 MB cache reads and writes again and again.
 SQLITE_BULK_CACHE_KIB = 65_536
@@ -90,6 +92,12 @@ def _value(column, value, dialect):
     return proc(value) if proc and value is not None else value
 
 
+def chunks(values: Sequence, size: int = IN_LIST_SIZE) -> Iterator[Sequence]:
+    """``values`` in slices of at most ``size``, for ``column.in_(…)`` lists."""
+    for index in range(0, len(values), size):
+        yield values[index:index + size]
+
+
 def insert_name_words(people: Iterable[tuple[int, str]], *, replace: bool = False) -> None:
     """Index the names of people written without :meth:`User.set_name` (bulk inserts and updates).
 
@@ -98,8 +106,7 @@ def insert_name_words(people: Iterable[tuple[int, str]], *, replace: bool = Fals
     """
     people = list(people)
     if replace:
-        ids = [user_id for user_id, _ in people]
-        for index in range(0, len(ids), 5000):
-            db.session.execute(delete(UserNameWord).where(UserNameWord.user_id.in_(ids[index:index + 5000])))
+        for chunk in chunks([user_id for user_id, _ in people]):
+            db.session.execute(delete(UserNameWord).where(UserNameWord.user_id.in_(chunk)))
     rows = ((user_id, word) for user_id, key in people for word in search_words(key))
     insert_rows(UserNameWord.__table__, ["user_id", "word"], rows)

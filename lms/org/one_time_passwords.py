@@ -28,6 +28,7 @@ from lms.core.fonts import FONT_BOLD, FONT_REGULAR, register_fonts
 from lms.core.pdf import vn_numeric_date
 from lms.extensions import db
 from lms.org.models import OneTimePassword, OrgUnit
+from lms.org.queries import subtree_condition
 
 HASH_ROUNDS = 10
 
@@ -56,7 +57,7 @@ def _in_subtree(unit: OrgUnit, *columns):
         .select_from(OneTimePassword)
         .join(User, OneTimePassword.user_id == User.id)
         .join(OrgUnit, User.unit_id == OrgUnit.id)
-        .where(OrgUnit.path.startswith(unit.path), User.active, User.must_change_password)
+        .where(subtree_condition(unit), User.active, User.must_change_password)
     )
 
 
@@ -67,9 +68,11 @@ def passwords_to_print(unit: OrgUnit) -> list[PrintedPassword]:
             for otp, user, unit_ in db.session.execute(stmt)]
 
 
-def latest_issued(unit: OrgUnit) -> datetime | None:
-    """When the newest kept password of the subtree was made (what a confirmation covers)."""
-    return db.session.scalar(_in_subtree(unit, func.max(OneTimePassword.created_at)))
+def waiting_passwords(unit: OrgUnit) -> tuple[int, datetime | None]:
+    """How many kept passwords of the subtree wait to be printed, and when the newest was made
+    (what a confirmation covers), in one query."""
+    count, newest = db.session.execute(_in_subtree(unit, func.count(), func.max(OneTimePassword.created_at))).one()
+    return count, newest
 
 
 def forget_printed(unit: OrgUnit, issued_until: datetime) -> int:

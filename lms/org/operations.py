@@ -10,6 +10,7 @@ from lms.auth.models import User
 from lms.auth.operations import end_sessions
 from lms.core.text import nfc, search_key
 from lms.extensions import db
+from lms.org.bulk import chunks
 from lms.org.events import staff_changed
 from lms.org.models import OneTimePassword, OrgUnit, Posting
 
@@ -174,8 +175,7 @@ def deactivate_people(people: list[User], day: date, *, announce: bool = True) -
             if posting.end_date is None:
                 posting.end_date = max(day, posting.start_date)
         end_sessions(person)
-    ids = [person.id for person in people]
-    for chunk in (ids[index:index + 5000] for index in range(0, len(ids), 5000)):
+    for chunk in chunks([person.id for person in people]):
         db.session.execute(delete(OneTimePassword).where(OneTimePassword.user_id.in_(chunk)))
     if announce:
         announce_staff_changes(people)

@@ -35,24 +35,12 @@ def _inline(text: str):
     return literal(text, literal_execute=True)
 
 
-def subtree(unit: OrgUnit, *, current_only: bool = True) -> list[OrgUnit]:
-    """The unit and all its descendants, ordered by depth then name.
-
-    :param unit: the root of the subtree
-    :param current_only: leave out units closed by a reorganisation
-    """
-    stmt = select(OrgUnit).where(subtree_condition(unit)).order_by(OrgUnit.depth, OrgUnit.name)
-    if current_only:
-        stmt = stmt.where(OrgUnit.valid_to.is_(None))
-    return list(db.session.scalars(stmt))
-
-
 def current_unit_by_code(code: str) -> OrgUnit | None:
     """The unit in force today with this code, if any."""
     return db.session.scalars(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.valid_to.is_(None))).first()
 
 
-def units_as_of(unit: OrgUnit, day: date | None = None) -> list[OrgUnit]:
+def subtree(unit: OrgUnit, day: date | None = None) -> list[OrgUnit]:
     """``unit``'s subtree as it stood on ``day`` (today's tree when ``None``), by depth and name.
 
     :param unit: the root of the subtree
@@ -97,7 +85,7 @@ def unit_tree(unit: OrgUnit, day: date | None = None) -> TreeNode:
     :param day: the day asked for (today's tree when ``None``)
     """
     counts = staff_counts(unit, day)
-    nodes = {u.id: TreeNode(u, own=counts.get(u.id, 0), children=[]) for u in units_as_of(unit, day)}
+    nodes = {u.id: TreeNode(u, own=counts.get(u.id, 0), children=[]) for u in subtree(unit, day)}
     root = nodes.get(unit.id) or TreeNode(unit, own=counts.get(unit.id, 0), children=[])
     nodes[unit.id] = root
     for node in sorted(nodes.values(), key=lambda n: -n.unit.depth):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.core.text import search_key
 from lms.extensions import db
 from lms.org.models import OrgUnit
+from lms.org.queries import subtree_condition
 from lms.org.roster_file import RosterRow
 
 
@@ -23,7 +24,7 @@ class UnitResolver:
         self.columns = columns
         stmt = select(OrgUnit.id, OrgUnit.code, OrgUnit.name_key).where(OrgUnit.valid_to.is_(None))
         if unit is not None:
-            stmt = stmt.where(OrgUnit.path.startswith(unit.path))
+            stmt = stmt.where(subtree_condition(unit))
         self.by_code: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for unit_id, code, name_key in db.session.execute(stmt):

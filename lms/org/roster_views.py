@@ -14,7 +14,7 @@ from lms.core.forms import BaseForm
 from lms.extensions import db
 from lms.org.forms import PrintedForm, RosterUploadForm
 from lms.org.models import OrgUnit
-from lms.org.one_time_passwords import forget_printed, latest_issued, passwords_to_print, render_password_list
+from lms.org.one_time_passwords import forget_printed, passwords_to_print, render_password_list, waiting_passwords
 from lms.org.queries import subtree
 from lms.org.staff_import import import_roster
 from lms.org.uploads import BadUpload, Upload, discard_upload, load_upload, save_upload
@@ -95,8 +95,7 @@ def confirm(token: str):
 def passwords(unit_id: int):
     """How many one-time passwords wait to be printed for the unit, and the print and confirm forms."""
     unit = unit_or_404(current_user, unit_id)
-    issued = latest_issued(unit)
-    waiting = len(passwords_to_print(unit)) if issued else 0
+    waiting, issued = waiting_passwords(unit)
     return render_template("org/passwords.html", unit=unit, waiting=waiting, form=BaseForm(),
                            printed=PrintedForm(issued_until=issued.isoformat() if issued else ""))
 

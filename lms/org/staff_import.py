@@ -26,15 +26,15 @@ from lms.core.access import can_manage_unit
 from lms.core.models import utcnow
 from lms.core.text import full_name, name_sort_string, search_key
 from lms.extensions import db
-from lms.org.bulk import bulk_write_cache, insert_name_words, insert_rows
+from lms.org.bulk import bulk_write_cache, chunks, insert_name_words, insert_rows
 from lms.org.models import OneTimePassword, OrgUnit, Posting
 from lms.org.one_time_passwords import cheap_hash
 from lms.org.operations import announce_staff_changes, deactivate_people, post_person
+from lms.org.queries import subtree_condition
 from lms.org.roster_file import RosterReadResult, RosterRow, RowError, read_roster
 from lms.org.roster_units import UnitResolver
 
 REASON = "nhập danh sách cán bộ"
-BATCH = 5000
 SCAN_ABOVE = 20_000
 # Optional fields, with the roster columns that carry them; absent columns leave values alone.
 OPTIONAL_FIELDS = {
@@ -176,11 +176,6 @@ class _RowChecker:
         self.errors.append(RowError(row.number, self.columns.get("email"), message))
 
 
-def _chunks(values: list, size: int = BATCH):
-    for index in range(0, len(values), size):
-        yield values[index:index + size]
-
-
 def _matching(stmt, column, values: list[str]):
     """Rows of ``stmt`` whose ``column`` is in ``values``.
 
@@ -190,7 +185,7 @@ def _matching(stmt, column, values: list[str]):
     if len(values) > SCAN_ABOVE:
         wanted = set(values)
         return (row for row in db.session.execute(stmt.where(column.isnot(None))) if row[0] in wanted)
-    return (row for chunk in _chunks(values) for row in db.session.execute(stmt.where(column.in_(chunk))))
+    return (row for chunk in chunks(values) for row in db.session.execute(stmt.where(column.in_(chunk))))
 
 
 def _existing_people(codes: list[str]) -> dict:
@@ -241,7 +236,7 @@ def _compare(plan: ImportPlan, row: RosterRow, person, unit_id: int, present: li
 def _missing_people(unit: OrgUnit, codes: set[str]) -> list[int]:
     stmt = (
         select(User.id, User.staff_code).join(OrgUnit, User.unit_id == OrgUnit.id)
-        .where(OrgUnit.path.startswith(unit.path), User.active)
+        .where(subtree_condition(unit), User.active)
     )
     return [user_id for user_id, code in db.session.execute(stmt) if code not in codes]
 
@@ -297,7 +292,7 @@ def _update(updates: list[dict], start: date) -> list[int]:
     """
     changed = [u["id"] for u in updates if AUDIENCE_FIELDS.intersection(u)]
     movers = {u["id"]: u.pop("unit_id", None) for u in updates if "unit_id" in u or "active" in u}
-    for batch in _chunks([u for u in updates if len(u) > 1]):
+    for batch in chunks([u for u in updates if len(u) > 1]):
         db.session.execute(update(User), batch)
     insert_name_words(((u["id"], u["name_key"]) for u in updates if "name_key" in u), replace=True)
     if not movers:
