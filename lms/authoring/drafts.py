@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from lms.authoring.models import CourseDraft, DraftMedia
 from lms.core.models import utcnow
-from lms.courses.export import parsed_question
+from lms.courses.export import course_settings, parsed_question
 from lms.courses.models import Course
 from lms.courses.spec import CourseSpec, spec_from_content
 from lms.extensions import db
@@ -78,15 +78,6 @@ def parsed(item: dict) -> ParsedQuestion:
     values = {name: copy.deepcopy(item[name]) for name in QUESTION_FIELDS}
     values["category"] = values["category"] or None
     return ParsedQuestion(**values)
-
-
-def course_settings(course: Course) -> dict:
-    """The ``course.yaml`` mapping of a course's published settings."""
-    return {
-        "code": course.code, "title": course.title, "summary": course.summary, "audience": course.audience,
-        "study_hours": course.study_hours, "passing_score": course.passing_score,
-        "quiz": copy.deepcopy(course.quiz), "certificate": copy.deepcopy(course.certificate),
-    }
 
 
 def find_draft(course: Course, *, lock: bool = False) -> CourseDraft | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from collections.abc import Iterator
@@ -28,18 +29,18 @@ def parsed_question(question: Question) -> ParsedQuestion:
     )
 
 
+def course_settings(course: Course) -> dict:
+    """The ``course.yaml`` mapping of a course's settings (a copy: editing it changes nothing)."""
+    return {
+        "code": course.code, "title": course.title, "summary": course.summary, "audience": course.audience,
+        "study_hours": course.study_hours, "passing_score": course.passing_score,
+        "quiz": copy.deepcopy(course.quiz), "certificate": copy.deepcopy(course.certificate),
+    }
+
+
 def course_yaml(course: Course) -> str:
     """``course.yaml`` for ``course``."""
-    settings = {
-        "code": course.code,
-        "title": course.title,
-        "summary": course.summary,
-        "audience": course.audience,
-        "study_hours": course.study_hours,
-        "passing_score": course.passing_score,
-        "quiz": course.quiz,
-        "certificate": course.certificate,
-    }
+    settings = course_settings(course)
     return yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=100)
 
 
