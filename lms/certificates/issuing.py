@@ -10,7 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lms.certificates.codes import new_code
 from lms.certificates.documents import produce_pdf, signing_configured
@@ -80,6 +80,15 @@ def new_certificate(user, now: datetime, **achievement) -> Certificate:
         place=config["LMS_CERT_PLACE"], verify_url=verify_url(code), signed=signing_configured(),
         status="valid", pdf_sha256="", **achievement,
     )
+
+
+def certificate_in_force(user_id: int, *, course_id: int | None = None, programme_code: str | None = None
+                         ) -> Certificate | None:
+    """The certificate in force (valid or revoked, not replaced) for a holder and a course or programme."""
+    achievement = (Certificate.course_id == course_id) if course_id is not None else (
+        Certificate.programme_code == programme_code)
+    return db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user_id, achievement, Certificate.status != "replaced"))
 
 
 def store(certificate: Certificate) -> Certificate:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from lms.admin.operations import audit
-from lms.certificates.issuing import local_date, new_certificate, store
+from lms.certificates.issuing import certificate_in_force, local_date, new_certificate, store
 from lms.certificates.models import Certificate
 from lms.certificates.programmes import issue_programmes_completed, programme_achievement, target_of
 from lms.certificates.queries import gives_certificate
@@ -42,18 +42,10 @@ def issue_certificate(completion: CourseCompletion, now: datetime | None = None)
     :param now: the issue time (default: now)
     :return: the new certificate, or the one in force already (valid or revoked)
     """
-    existing = current_certificate(completion.user_id, completion.course_id)
+    existing = certificate_in_force(completion.user_id, course_id=completion.course_id)
     if existing is not None:
         return existing
     return store(new_certificate(completion.user, now or utcnow(), **_course_achievement(completion)))
-
-
-def current_certificate(user_id: int, course_id: int) -> Certificate | None:
-    """The certificate in force (valid or revoked, not replaced) for a holder and course."""
-    return db.session.scalar(
-        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id,
-                                  Certificate.status != "replaced")
-    )
 
 
 def reissue_certificate(certificate: Certificate, reason: str) -> Certificate:

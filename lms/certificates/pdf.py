@@ -305,12 +305,13 @@ def _fit_details(data: CertificateData) -> tuple[list[_Labelled], float]:
     Up to :data:`_DETAILS_LINES` lines (any course certificate) keep the full leading; more
     (a programme's long title and its courses) share the same height, in smaller type.
     """
-    items = [_fit_labelled(*item) for item in _details(data)]
+    details = _details(data)
+    items = [_fit_labelled(*item) for item in details]
     count = sum(len(item.lines) for item in items)
     if count <= _DETAILS_LINES:
         return items, _DETAILS_LEADING
     leading = _DETAILS_LEADING * (_DETAILS_LINES - 1) / (count - 1)
-    return [_fit_labelled(*item, max_size=leading / 1.15) for item in _details(data)], leading
+    return [_fit_labelled(*item, max_size=leading / 1.15) for item in details], leading
 
 
 def _draw_details(canvas: Canvas, data: CertificateData) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 
-from lms.certificates.issuing import local_date, lock_counter, new_certificate, store
+from lms.certificates.issuing import certificate_in_force, local_date, lock_counter, new_certificate, store
 from lms.certificates.models import Certificate
 from lms.core.models import utcnow
 from lms.extensions import db
@@ -32,14 +32,6 @@ def programme_targets(course_id: int | None = None) -> list[TrainingTarget]:
 def target_of(certificate: Certificate) -> TrainingTarget | None:
     """The training target whose programme ``certificate`` is for."""
     return db.session.get(TrainingTarget, int(certificate.programme_code.removeprefix(PROGRAMME_CODE_PREFIX)))
-
-
-def current_programme_certificate(user_id: int, programme_code: str) -> Certificate | None:
-    """The certificate in force (valid or revoked, not replaced) for a holder and programme."""
-    return db.session.scalar(
-        select(Certificate).where(Certificate.user_id == user_id, Certificate.programme_code == programme_code,
-                                  Certificate.status != "replaced")
-    )
 
 
 def completed_by(target: TrainingTarget, user_ids: list[int] | None = None):
@@ -86,7 +78,7 @@ def issue_programme_certificate(target: TrainingTarget, user, now: datetime | No
     # Read under the issuing lock: two courses of one programme completed at the same moment
     # in two transactions each see the other's completion or wait for it, so exactly one issues.
     lock_counter(local_date(now).year)
-    existing = current_programme_certificate(user.id, target.programme_code)
+    existing = certificate_in_force(user.id, programme_code=target.programme_code)
     if existing is not None:
         return existing
     if db.session.scalar(completed_by(target, [user.id])) is None:
