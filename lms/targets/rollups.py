@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (Column, Date, Integer, MetaData, String, Table, case, delete, func, insert, literal, or_, select,
+from sqlalchemy import (Column, Date, Integer, MetaData, Table, case, delete, func, insert, literal, or_, select,
                         type_coerce, update)
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -109,8 +109,7 @@ def apply_difference(writer, person: PersonFacts, current, wanted: Wanted | None
         return
     if current is None:
         writer.insert(person.user_id, wanted)
-    elif Wanted(current.unit_id, current.category, current.status, current.done_courses,
-                current.completed_on, current.joined_on) != wanted:
+    elif Wanted(*(getattr(current, name) for name in WANTED_FIELDS)) != wanted:
         writer.update(current, wanted)
 
 
@@ -188,11 +187,11 @@ def sync_people(target: TrainingTarget, facts: list[PersonFacts], today: date | 
                          today or local_today())
 
 
-# The rebuild's wanted rows, computed once per rebuild (the select is the costly part).
+# The rebuild's wanted rows, computed once per rebuild (the select is the costly part), in
+# the member rows' own column types.
 WANTED = Table(
-    "target_wanted", MetaData(), Column("user_id", Integer, primary_key=True), Column("unit_id", Integer),
-    Column("category", String(20)), Column("status", String(12)), Column("done_courses", Integer),
-    Column("completed_on", Date), Column("joined_on", Date), prefixes=["TEMPORARY"],
+    "target_wanted", MetaData(), Column("user_id", Integer, primary_key=True),
+    *(Column(name, MEMBERS.c[name].type) for name in WANTED_FIELDS), prefixes=["TEMPORARY"],
 )
 
 
