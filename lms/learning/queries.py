@@ -173,15 +173,10 @@ def _by_course(model, user, course_ids: list[int]) -> dict:
     return {row.course_id: row for row in rows}
 
 
-def progress_for(user, courses: list[Course], with_record: bool = True) -> dict[int, CourseProgress]:
-    """Progress of ``user`` in each of ``courses``, keyed by course id.
-
-    :param with_record: also load the enrolment and completion (two more queries)
-    """
+def progress_for(user, courses: list[Course]) -> dict[int, CourseProgress]:
+    """Progress of ``user`` in each of ``courses`` (with their enrolments and completions), keyed by course id."""
     ids = [course.id for course in courses]
-    enrollments = _by_course(Enrollment, user, ids) if with_record else {}
-    completions = _by_course(CourseCompletion, user, ids) if with_record else {}
-    return _progress(user, courses, enrollments, completions)
+    return _progress(user, courses, _by_course(Enrollment, user, ids), _by_course(CourseCompletion, user, ids))
 
 
 def _progress(user, courses: list, enrollments: dict, completions: dict) -> dict[int, CourseProgress]:
@@ -194,9 +189,9 @@ def _progress(user, courses: list, enrollments: dict, completions: dict) -> dict
     }
 
 
-def course_progress(user, course: Course, with_record: bool = True) -> CourseProgress:
+def course_progress(user, course: Course) -> CourseProgress:
     """Progress of ``user`` in one course (see :func:`progress_for`)."""
-    return progress_for(user, [course], with_record)[course.id]
+    return progress_for(user, [course])[course.id]
 
 
 # What course cards show: the settings (JSON) and timestamps, half the cost of loading a course,

@@ -115,15 +115,25 @@ def attempt(attempt_id: int):
         return _render_attempt(current, now)
     answers = _form_answers()
     try:
-        sheet = answer_sheet(current)
-        responses = parse_answers(sheet, answers)
-        begin_write()
+        sheet, responses = _checked_then_write(current, answers)
         save_answers(current, responses, server_seq(now), now, sheet)
     except QuizError as error:
         return _refused_form(current, error, answers, now)
     db.session.commit()
     flash(_("Đã lưu câu trả lời."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+
+
+def _checked_then_write(current: Attempt, answers: dict[int, list[str]]):
+    """Read the attempt's answer sheet and check ``answers`` against it before the write lock,
+    then take it (:func:`begin_write`): the caller's save or submission writes next.
+
+    :raises QuizError: an answer that does not fit its question (nothing locked or written)
+    """
+    sheet = answer_sheet(current)
+    responses = parse_answers(sheet, answers)
+    begin_write()
+    return sheet, responses
 
 
 def _render_attempt(current: Attempt, now: datetime, values=None, error: str = "", status: int = 200):
@@ -152,9 +162,7 @@ def autosave(attempt_id: int):
     now = utcnow()
     seq, answers = _json_answers(request.get_json(silent=True))
     try:
-        sheet = answer_sheet(current)
-        responses = parse_answers(sheet, answers)
-        begin_write()
+        sheet, responses = _checked_then_write(current, answers)
         stored = save_answers(current, responses, seq, now, sheet)
     except QuizError as error:
         if error.code in ("closed", "too_late"):
@@ -190,9 +198,7 @@ def submit(attempt_id: int):
     now = utcnow()
     answers = _form_answers()
     try:
-        sheet = answer_sheet(current)
-        responses = parse_answers(sheet, answers)
-        begin_write()
+        sheet, responses = _checked_then_write(current, answers)
         submit_attempt(current, now, responses, server_seq(now), sheet)
     except QuizError as error:
         if error.code == "closed":
