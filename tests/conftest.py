@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import time
 from datetime import date
 
 import pytest
@@ -162,17 +163,21 @@ def make_person(app_ctx):
     return make
 
 
+def log_in(client, session_id: str) -> None:
+    """Put a logged-in session for Flask-Login's ``session_id`` in ``client`` (what /login stores)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+        session["_fresh"] = True
+        session["login_at"] = session["seen_at"] = int(time.time())
+
+
 @pytest.fixture
 def login(client):
     """``login(person)`` puts ``person``'s session in the test client (no form round trip)."""
-    import time
 
     def do_login(person, target=None):
         target = target or client
-        with target.session_transaction() as session:
-            session["_user_id"] = person.get_id()
-            session["_fresh"] = True
-            session["login_at"] = session["seen_at"] = int(time.time())
+        log_in(target, person.get_id())
         return target
 
     return do_login

@@ -80,8 +80,6 @@ def unit_scope_condition(viewer):
     return or_(*(OrgUnit.path.startswith(root.path) for root in roots))
 
 
-
-
 def person_or_404(viewer, user_id: int) -> User:
     """The person with ``user_id`` if ``viewer`` may see them, else 404 (as if missing)."""
     person = db.session.get(User, user_id)

@@ -99,8 +99,6 @@ def unit_tree(unit: OrgUnit, day: date | None = None) -> TreeNode:
     return root
 
 
-
-
 @dataclass
 class StaffFilter:
     """What a staff list is narrowed to; empty values do not filter.

@@ -12,7 +12,6 @@ running the import again finishes it.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import sqlite3
@@ -39,8 +38,8 @@ from lms.learning.models import CourseCompletion
 from lms.quizzes.gift import parse_gift
 from lms.quizzes.models import Attempt, AttemptQuestion
 from lms.quizzes.operations import start_attempt
+from tests.conftest import CSRF_RE
 from tests.quizzes.conftest import right_values, wrong_values
-from tests.database import empty_database
 
 pytestmark = pytest.mark.server
 
@@ -56,7 +55,6 @@ QUESTIONS = """\
 ::sa::Tên khu di tích nhà Hậu Lê ở Thọ Xuân là gì? {=Lam Kinh}
 """
 ROSTER_ROWS = 30_000
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def _free_port() -> int:
@@ -117,7 +115,7 @@ def quiz_world(app_ctx, make_unit, province, make_person):
 
 
 def _token(page: str) -> str:
-    return CSRF.search(page).group(1)
+    return CSRF_RE.search(page).group(1)
 
 
 def _session() -> requests.Session:
