@@ -289,7 +289,6 @@ def _merge(sheet: list[Answer], responses: dict[int, Any], seq: int) -> list[Ans
     return newer
 
 
-
 def close_if_overdue(attempt: Attempt, now: datetime) -> bool:
     """Close and grade ``attempt`` if it is open past its deadline plus grace (flush only).
 

@@ -13,7 +13,6 @@ from lms.quizzes.queries import quiz_state
 from tests.quizzes.conftest import AUTO_GRADED, GENERAL_FEEDBACK, form_of, right_values, start, wrong_values
 
 
-
 def test_start_draws_per_category_and_resumes_the_open_attempt(client, make_course, learner, login):
     course = make_course(quiz={"draw": {"Chung": 2, "Nâng cao": 1}, "shuffle_questions": True})
     login(learner)
