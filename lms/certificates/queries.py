@@ -50,6 +50,17 @@ def programme_certificates(user_id: int) -> list[Certificate]:
     ))
 
 
+def valid_course_certificate_ids(user_id: int, course_ids: list[int]) -> dict[int, int]:
+    """Course id -> id of the holder's valid certificate for it, among ``course_ids``."""
+    if not course_ids:
+        return {}
+    rows = db.session.execute(
+        select(Certificate.course_id, Certificate.id)
+        .where(Certificate.user_id == user_id, Certificate.course_id.in_(course_ids), Certificate.status == "valid")
+    )
+    return dict(rows.all())
+
+
 def gives_certificate(course: Course) -> bool:
     """Whether the course's settings enable certificates (they do unless switched off)."""
     return bool((course.certificate or {}).get("enabled", True))

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import load_only
 
 from lms.certificates.models import Certificate
-from lms.certificates.queries import programme_certificates
+from lms.certificates.queries import programme_certificates, valid_course_certificate_ids
 from lms.courses.models import Course, Lesson
 from lms.extensions import db
 from lms.learning.models import CourseCompletion, Enrollment, LessonProgress
@@ -261,16 +261,5 @@ def dashboard(user) -> Dashboard:
         completed,
         [course for course in published_courses() if course.id not in shown],
         programme_certificates(user.id),
-        _valid_certificate_ids(user, list(completions)),
+        valid_course_certificate_ids(user.id, list(completions)),
     )
-
-
-def _valid_certificate_ids(user, course_ids: list[int]) -> dict[int, int]:
-    """Course id -> id of ``user``'s valid certificate for it, among ``course_ids``."""
-    if not course_ids:
-        return {}
-    rows = db.session.execute(
-        select(Certificate.course_id, Certificate.id)
-        .where(Certificate.user_id == user.id, Certificate.course_id.in_(course_ids), Certificate.status == "valid")
-    )
-    return dict(rows.all())
