@@ -99,6 +99,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def record(self) -> User:
+        """The user itself: ``current_user.record`` is the entity whether or not it is loaded
+        (see :class:`lms.auth.session.SessionUser`)."""
+        return self
+
     def roles(self) -> set[str]:
         """Every role the user holds, ``learner`` included."""
         return {"learner", *(grant.role for grant in self.grants)}

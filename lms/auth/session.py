@@ -6,9 +6,8 @@ import time
 
 from flask import Flask, current_app, flash, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, inspect, select
-from sqlalchemy.orm.attributes import set_committed_value
+from flask_login import UserMixin, current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
 
 from lms.auth.models import RoleGrant, User
 from lms.extensions import db, login_manager
@@ -19,26 +18,70 @@ SECOND_STEP_MINUTES = 5
 # re-sent about once a minute of activity, not on every request (idle limits are in minutes).
 SEEN_AT_STEP_SECONDS = 60
 
-# Built once: every request runs it, and building it again costs as much as running it. The
-# grants come in the same query, every page's menu and access checks read them: as (user, grant)
-# rows, cheaper than a joined eager load (its loader machinery and uniquing cost 0.03 ms a request).
-_USER_AND_GRANTS = (
-    select(User, RoleGrant).outerjoin(RoleGrant, RoleGrant.user_id == User.id).where(User.id == bindparam("user_id"))
+# What every request reads of the logged-in user, roles included, in one Core query: loading
+# the ORM entity and its grants cost as much as the rest of a lesson page's queries. Built once.
+_SESSION_USER = (
+    select(User.id, User.session_token, User.active, User.staff_code, User.full_name, User.unit_id,
+           User.must_change_password, User.totp_secret, RoleGrant.role)
+    .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
 )
 
 
-def load_user(session_id: str) -> User | None:
+class SessionUser(UserMixin):
+    """The logged-in user of one request (``current_user``): reads like a :class:`User`.
+
+    The columns every page needs (name, unit, flags) and the roles come from one Core query.
+    Reading any other attribute loads the :class:`User` entity (one more query), and once it is
+    loaded every attribute is read from it. The object itself is read-only: to change the user,
+    or to hand it to the ORM or the audit log, use :attr:`record`, the entity (a :class:`User`
+    has ``record`` too, so code written for ``current_user`` serves both). The roles are those
+    granted when the request began.
+    """
+
+    def __init__(self, row, roles: frozenset[str]):
+        object.__setattr__(self, "_columns", row._asdict())
+        object.__setattr__(self, "_roles", roles)
+        object.__setattr__(self, "_record", None)
+
+    @property
+    def record(self) -> User:
+        """The user as an ORM entity, loaded on first use."""
+        if self._record is None:
+            object.__setattr__(self, "_record", db.session.get(User, self._columns["id"]))
+        return self._record
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # the ORM's and Python's own probes never load the user
+            raise AttributeError(name)
+        if self._record is None and name in self._columns:
+            return self._columns[name]
+        return getattr(self.record, name)
+
+    def __setattr__(self, name: str, _value) -> None:
+        raise AttributeError(f"current_user is read-only: set current_user.record.{name}")
+
+    def __repr__(self) -> str:
+        return f"<SessionUser {self._columns['id']} {self._columns['staff_code']}>"
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def roles(self) -> frozenset[str]:
+        """Every role the user holds, ``learner`` included (as :meth:`User.roles`)."""
+        return self._roles
+
+
+def load_user(session_id: str) -> SessionUser | None:
     """The user whose id *and* current session token match the stored session id."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdigit() or not token:
         return None
-    rows = db.session.execute(_USER_AND_GRANTS, {"user_id": int(user_id)}).all()
-    user = rows[0][0] if rows else None
-    if user is None or not token or user.session_token != token or not user.active:
+    # On the session's connection, without the ORM: plain columns need none of its work.
+    rows = db.session.connection().execute(_SESSION_USER, {"user_id": int(user_id)}).all()
+    if not rows or rows[0].session_token != token or not rows[0].active:
         return None
-    if "grants" in inspect(user).unloaded:  # as an eager load: a collection already loaded is kept
-        set_committed_value(user, "grants", [grant for _, grant in rows if grant is not None])
-    return user
+    return SessionUser(rows[0], frozenset({"learner", *(row.role for row in rows if row.role)}))
 
 
 def begin_session(user: User) -> None:
@@ -99,5 +142,9 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    # Flask-Login's session protection only marks a session "not fresh" when the browser's
+    # address or agent changes, and no page here asks for a fresh login; it would hash both on
+    # every request and carry the hash in the cookie. Sessions end instead with the user's
+    # session token (logout everywhere, password change) and the idle and absolute timeouts.
+    login_manager.session_protection = None
     app.before_request(enforce_timeouts)

@@ -64,7 +64,7 @@ def verify():
 @role_required("hr", "admin")
 def enrol():
     """Turn on the second factor: scan the QR code (or type the secret), confirm with a code."""
-    user = current_user._get_current_object()
+    user = current_user.record
     if user.totp_secret:
         return _manage_page()
     secret = session.setdefault("totp_pending", new_secret())
@@ -94,7 +94,7 @@ def _manage_page(disable_form=None, codes_form=None):
 @role_required("hr", "admin")
 def new_recovery_codes():
     """Replace the recovery codes (the old ones stop working); needs a current code."""
-    user = current_user._get_current_object()
+    user = current_user.record
     form = NewRecoveryCodesForm()
     if not user.totp_secret:
         abort(404)
@@ -110,7 +110,7 @@ def new_recovery_codes():
 @role_required("hr", "admin")
 def disable():
     """Turn the second factor off (not allowed when the organisation requires it)."""
-    user = current_user._get_current_object()
+    user = current_user.record
     form = DisableSecondFactorForm()
     if not user.totp_secret or current_app.config["REQUIRE_2FA_FOR_STAFF_ROLES"]:
         abort(403)

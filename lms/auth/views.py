@@ -100,7 +100,7 @@ def login():
 @login_required
 def logout():
     """Log out: this session and every other session of the account end."""
-    user = current_user._get_current_object()
+    user = current_user.record
     end_sessions(user)
     audit("auth.logout", user, unit_id=user.unit_id)
     db.session.commit()
@@ -123,7 +123,7 @@ def end_other_sessions():
     """Log out everywhere else (another office computer, a phone); this browser stays in."""
     if not BaseForm().validate_on_submit():
         abort(400)
-    user = current_user._get_current_object()
+    user = current_user.record
     end_sessions(user)
     audit("auth.sessions_ended", user, unit_id=user.unit_id)
     db.session.commit()
@@ -166,7 +166,7 @@ def change_password():
 
 
 def _save_new_password(password: str):
-    user = current_user._get_current_object()
+    user = current_user.record
     set_password(user, password)
     audit("auth.password_changed", user, unit_id=user.unit_id)
     db.session.commit()

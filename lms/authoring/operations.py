@@ -68,7 +68,7 @@ def create_course(owner: User, code: str, title: str) -> Course:
     course = Course(code=code, slug=f"{code.lower()}-{slugify(title, 'khoa-hoc')}", title=title.strip(),
                     status="draft", quiz=normalise_quiz({}), certificate=normalise_certificate({}))
     db.session.add(course)
-    db.session.add(CourseStaff(course=course, user=owner, role="owner"))
+    db.session.add(CourseStaff(course=course, user_id=owner.id, role="owner"))
     settings = {"code": code, "title": course.title, "summary": "", "audience": "", "study_hours": 0,
                 "passing_score": 50, "quiz": course.quiz, "certificate": course.certificate}
     db.session.add(CourseDraft(course=course, content={"settings": settings, "lessons": [], "questions": []}))

@@ -1,12 +1,14 @@
 """Sessions: a fresh session at login, idle and absolute timeouts, ending the other sessions."""
 
 import time
+from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from lms.admin.models import AuditEvent
 from lms.auth.models import User
-from lms.auth.operations import deactivate_account
+from lms.auth.operations import deactivate_account, grant_role
 from lms.extensions import db
 
 PASSWORD = "mot-cau-dai-de-nho"
@@ -129,3 +131,31 @@ def test_logged_in_pages_are_no_store_and_the_login_page_is_not(client, province
     login(make_person(province, roles=["admin"]))
     for url in ("/", "/units", "/account/security", "/admin/audit"):
         assert client.get(url).headers.get("Cache-Control") == "no-store", url
+
+
+def test_the_session_user_reads_like_the_user_and_is_changed_only_through_its_record(app, province, make_person):
+    from lms.auth.session import load_user
+
+    person = make_person(province, "Trần Thị Bình", roles=["trainer", ("hr", province)], date_of_birth=date(1990, 5, 17))
+    with app.test_request_context():
+        user = load_user(person.get_id())
+        assert user.full_name == "Trần Thị Bình" and user.id == person.id and user.unit_id == province.id
+        assert user.roles() == {"learner", "trainer", "hr"} and user == person
+        assert user.date_of_birth == date(1990, 5, 17)  # not among the columns read: read from the entity
+        assert user.record is db.session.get(User, person.id)
+        with pytest.raises(AttributeError, match="current_user.record"):
+            user.full_name = "Someone else"
+        user.record.set_name("Trần", "Thị", "Hoa")
+        assert user.full_name == "Trần Thị Hoa"  # once loaded, the entity is what is read
+        db.session.rollback()
+        assert load_user(f"{person.id}:not-the-token") is None and load_user("x:y") is None
+
+
+def test_roles_are_read_on_every_request(client, province, make_person, login):
+    person = make_person(province)
+    login(person)
+    assert "Tiến độ đơn vị" not in client.get("/learn").get_data(as_text=True)
+    grant_role(db.session.get(User, person.id), "hr", province)
+    db.session.commit()
+    assert "Tiến độ đơn vị" in client.get("/learn").get_data(as_text=True)
+    assert client.get("/hr/targets").status_code == 200
