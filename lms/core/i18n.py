@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, session
-from flask_babel import get_translations, to_user_timezone
+from flask_babel import get_locale, get_translations, to_user_timezone
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -29,29 +29,44 @@ def init_babel(app: Flask) -> None:
     :param app: the application
     """
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS_DIR))
-    app.context_processor(_template_gettext)
 
 
-def _template_gettext() -> dict:
+# Translations without variables, by (locale, autoescape, message): the catalogues do not
+# change while the app runs, and a page asks for a dozen such constants. Templates pass
+# literal messages only; the bound keeps a template that one day translates data from
+# growing it without end.
+_constant_texts: dict[tuple[str, bool, str], str] = {}
+_CONSTANT_TEXTS_MAX = 20_000
+
+
+def template_gettext():
     """``_`` for one template render, bound to the request's catalogue at its first call.
 
     Flask-Babel's own ``_`` looks the catalogue up again on every call (a dozen context-local
     lookups), and a page calls it 20 to 100 times. This one behaves as Jinja's "newstyle"
-    gettext that it replaces: Markup under autoescape, always %-formatted with the keywords.
+    gettext that it replaces: Markup under autoescape, always %-formatted with the keywords;
+    a message without keywords is translated once per process.
     """
     catalogue = None
+    locale = str(get_locale())
 
     @pass_eval_context
     def gettext(eval_ctx, string: str, **variables) -> str:
         nonlocal catalogue
+        key = (locale, eval_ctx.autoescape, string)
+        if not variables and key in _constant_texts:
+            return _constant_texts[key]
         if catalogue is None:
             catalogue = get_translations()
         text = catalogue.ugettext(string)
         if eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables
+        text = text % variables
+        if not variables and len(_constant_texts) < _CONSTANT_TEXTS_MAX:
+            _constant_texts[key] = text
+        return text
 
-    return {"_": gettext}
+    return gettext
 
 
 # Digits only, so no locale data is needed: formatted directly (Babel's pattern formatting cost

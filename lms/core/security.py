@@ -41,16 +41,16 @@ def register(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         """Set the security headers on every response, unless the view set its own; logged-in pages are never cached."""
         headers = response.headers
-        # ``add`` after a membership test: ``setdefault`` would scan the headers twice.
+        present = {name.lower() for name in headers.keys()}  # one pass, not one per header
         for name, value in fixed_headers:
-            if name not in headers:
+            if name.lower() not in present:
                 headers.add(name, value)
         # is_anonymous reads no column: after a view's commit the user is expired, and asking
         # is_authenticated (its ``active``) would load it again. A user not loaded yet is loaded
         # in a read transaction, which must not queue for SQLite's write lock (BEGIN IMMEDIATE).
         with read_only_transactions():
             logged_in = not current_user.is_anonymous
-        if logged_in and "Cache-Control" not in headers:
+        if logged_in and "cache-control" not in present:
             # A view may allow private caching of what never changes under its URL (course media).
             headers.add("Cache-Control", "no-store")
         return response

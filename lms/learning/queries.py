@@ -72,12 +72,15 @@ class CourseProgress:
                 return lesson
         return unread[0] if unread else None
 
+    def number(self, lesson_id: int) -> int:
+        """The place of ``lesson_id`` in course order, from 1."""
+        return [lesson.id for lesson in self.lessons].index(lesson_id) + 1
+
     def neighbours(self, lesson_id: int) -> tuple[LessonItem | None, LessonItem | None]:
         """The lessons before and after ``lesson_id`` in course order."""
-        ids = [lesson.id for lesson in self.lessons]
-        index = ids.index(lesson_id)
+        index = self.number(lesson_id) - 1
         previous = self.lessons[index - 1] if index > 0 else None
-        following = self.lessons[index + 1] if index + 1 < len(ids) else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
 
 

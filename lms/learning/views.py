@@ -89,7 +89,7 @@ def lesson(code: str, slug: str):
     body = render_markdown(page.body, media_prefix=url_for("courses.media", code=page.course.code, filename=""))
     return render_template(
         "learning/lesson.html", course=page.course, lesson=page.lesson, body=body, progress=page.progress,
-        previous=previous, following=following,
+        number=page.progress.number(page.lesson.id), previous=previous, following=following,
     )
 
 
