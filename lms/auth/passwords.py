@@ -56,7 +56,7 @@ def one_time_password(length: int = 10) -> str:
     # secrets.choice per letter, four times faster (roster imports make 100,000 at once).
     number = secrets.randbelow(len(_OTP_ALPHABET) ** length)
     letters = []
-    for _ in range(length):
+    for _position in range(length):
         number, index = divmod(number, len(_OTP_ALPHABET))
         letters.append(_OTP_ALPHABET[index])
     return "".join(letters)

@@ -3,8 +3,6 @@ attempts, late answers; and who may see and grade attempts."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
@@ -50,7 +48,7 @@ def test_nothing_secret_reaches_the_browser_while_open(client, course, learner, 
             for secret in secrets_of(item):
                 assert secret not in text, secret
         assert "fraction" not in text and "correct" not in text and "PHANHOI" not in text
-        assert "8642" not in text.replace(f'value="8642"', "")
+        assert "8642" not in text.replace('value="8642"', "")
 
 
 def test_answers_to_questions_not_in_the_attempt_are_refused(client, course, learner, login):

@@ -16,10 +16,8 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
