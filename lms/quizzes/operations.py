@@ -52,8 +52,9 @@ _SAVE_ANSWER = (
     update(_answers).where(_answers.c.id == bindparam("b_id"))
     .values(response=bindparam("new_response"), seq=bindparam("new_seq"))
 )
+_STORED_SEQS = select(_answers.c.id, _answers.c.seq).where(_answers.c.attempt_id == bindparam("b_attempt"))
 _STORED_ANSWERS = select(_answers.c.id, _answers.c.seq, _answers.c.response).where(
-    _answers.c.attempt_id == bindparam("b_attempt")
+    _answers.c.id.in_(bindparam("b_ids", expanding=True))
 )
 _ANSWER_SHEET = (
     select(_answers.c.id, _answers.c.position, _answers.c.snapshot, _answers.c.presentation, _answers.c.response,
@@ -270,12 +271,16 @@ def _claim(attempt: Attempt, now: datetime, statement, sheet: list[Answer] | Non
 
 
 def _reload_answers(attempt: Attempt, sheet: list[Answer]) -> None:
-    """Give the sheet the answers stored now; the claim keeps them from changing."""
-    stored = {row.id: row for row in db.session.execute(_STORED_ANSWERS, {"b_attempt": attempt.id}).all()}
-    for item in sheet:
-        row = stored[item.id]
-        if row.seq != item.seq:  # every save raises seq
-            item.response, item.seq = row.response, row.seq
+    """Give the sheet the answers stored now; the claim keeps them from changing.
+
+    Every save raises a question's ``seq``: the numbers are read, and the answers of those
+    whose number moved (usually none) read again.
+    """
+    seqs = dict(db.session.execute(_STORED_SEQS, {"b_attempt": attempt.id}).all())
+    changed = {item.id: item for item in sheet if seqs[item.id] != item.seq}
+    if changed:
+        for row in db.session.execute(_STORED_ANSWERS, {"b_ids": list(changed)}):
+            changed[row.id].response, changed[row.id].seq = row.response, row.seq
 
 
 def _merge(sheet: list[Answer], responses: dict[int, Any], seq: int) -> list[Answer]:
