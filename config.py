@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
+
+import orjson
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -18,6 +18,20 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def json_text(value) -> str:
+    """``value`` as JSON text, as ``json.dumps(value, ensure_ascii=False)`` writes it but compact
+    (non-string keys become strings there too)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def json_value(data):
+    """The value of JSON text (``orjson.loads``). A number comes back as it is: SQLite gives a JSON
+    column's number as a number (the column has numeric affinity)."""
+    if isinstance(data, (int, float)):
+        return data
+    return orjson.loads(data)
 
 
 def dev_secret_key() -> str:
@@ -35,8 +49,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")  # else dev_secret_key() at start-up
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'lms.db'}"
-    # JSON columns keep Vietnamese as UTF-8, not \uXXXX escapes: a third smaller, read faster.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "json_serializer": partial(json.dumps, ensure_ascii=False)}
+    # JSON columns through orjson (an attempt's 30 frozen questions are read and written on every
+    # save and submission: 2 to 7 times faster than the json module), Vietnamese kept as UTF-8.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "json_serializer": json_text, "json_deserializer": json_value}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("LMS_SQLITE_BUSY_TIMEOUT_MS", "30000"))
     STORAGE_DIR = os.environ.get("LMS_STORAGE_DIR") or str(INSTANCE_DIR / "storage")
     REDIS_URL = os.environ.get("REDIS_URL")
