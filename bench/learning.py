@@ -2,15 +2,18 @@
 
 Usage::
 
-    .venv/bin/python bench/learning.py [--requests 400] [--concurrency 4] [--seconds 20]
+    .venv/bin/python bench/learning.py [--requests 400] [--rounds 3] [--concurrency 4] [--seconds 20]
 
 Builds a temporary instance (SQLite, migrated, demo data, a copy of IU01 whose quiz draws
 30 questions), serves it with gunicorn (2 sync workers) on a free loopback port, and the
 floor app (``bench/floor_app.py``) the same way. Logged-in clients then time, each in a
 bounded loop: the dashboard, a lesson page, an autosave of 30 answers and the submission
 of a 30-question attempt (attempts are started and their forms read beforehand, untimed).
-Prints requests per second and p95 latency, and each against the floor's throughput; and the
-CPU time the gunicorn workers spent per request (from ``/proc``, Linux), which, unlike the
+The scenarios run in rounds (the floor first in each), and each round's figures are taken
+against that round's floor: a machine's speed drifts over a minute, and one run of each
+scenario let that drift decide the ratio. Prints, per scenario, the median over the rounds of
+requests per second and of its share of the floor's, the p95 latency over all requests, and
+the CPU time the gunicorn workers spent per request (from ``/proc``, Linux), which, unlike the
 throughput, holds on a machine shared with other work.
 Targets: lesson page >= 50% of the floor, submission >= 25%.
 """
@@ -268,7 +271,8 @@ def autosave_body(fields: list[tuple[str, str]], seq: int) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=400, help="requests per page scenario")
+    parser.add_argument("--requests", type=int, default=400, help="requests per page scenario and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every scenario, the floor first")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20, help="time cap of each scenario")
     args = parser.parse_args()
@@ -284,8 +288,8 @@ def main() -> None:
         lms_port, floor_port = free_port(), free_port()
         processes.append(serve("wsgi:app", lms_port, env, ROOT))
         processes.append(serve("floor_app:app", floor_port, env, ROOT / "bench"))
-        results = run_scenarios(args, codes, lesson_url, (lms_port, processes[0]), (floor_port, processes[1]))
-        print_table(results)
+        rounds = run_scenarios(args, codes, lesson_url, (lms_port, processes[0]), (floor_port, processes[1]))
+        print_table(rounds)
     finally:
         for process in processes:
             process.terminate()
@@ -293,8 +297,9 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_scenarios(args, codes: list[str], lesson_url: str, lms: tuple, floor_server: tuple) -> list[Result]:
-    """Time every scenario; ``lms`` and ``floor_server`` are each (port, gunicorn process)."""
+def run_scenarios(args, codes: list[str], lesson_url: str, lms: tuple, floor_server: tuple) -> list[list[Result]]:
+    """Time every scenario, ``args.rounds`` times; ``lms`` and ``floor_server`` are each (port,
+    gunicorn process). Returns the rounds, each a list of results with the floor's first."""
     (lms_port, server), (floor_port, floor_process) = lms, floor_server
     browsers = []
     for code in codes:
@@ -309,25 +314,30 @@ def run_scenarios(args, codes: list[str], lesson_url: str, lms: tuple, floor_ser
 
     for browser in browsers:  # warm both workers' caches (templates, rendered Markdown)
         get_ok(browser, "/learn"), get_ok(browser, lesson_url), get_ok(floor, "/")
-    results = [
-        measure("floor: bare Flask page", [(floor, "/")] * n, lambda job: get_ok(*job), c, s, floor_process),
-        measure("dashboard /learn", pages("/learn"), lambda job: get_ok(*job), c, s, server),
-        measure("lesson page", pages(lesson_url), lambda job: get_ok(*job), c, s, server),
-    ]
-    if not has_quiz_pages(browsers[0]):
+    quiz = has_quiz_pages(browsers[0])
+    if not quiz:
         print("Note: the quiz engine's pages are absent; autosave and submission are skipped.")
-        return results
-    results.append(measure_autosave(browsers, n, c, s, server))
-    results.append(measure_submission(browsers, c, s, server))
-    return results
+    autosaved = {id(browser): open_attempt(browser, "BENCH01") for browser in browsers} if quiz else {}
+    rounds = []
+    for _round in range(args.rounds):
+        results = [
+            measure("floor: bare Flask page", [(floor, "/")] * n, lambda job: get_ok(*job), c, s, floor_process),
+            measure("dashboard /learn", pages("/learn"), lambda job: get_ok(*job), c, s, server),
+            measure("lesson page", pages(lesson_url), lambda job: get_ok(*job), c, s, server),
+        ]
+        if quiz:
+            results.append(measure_autosave(browsers, autosaved, n, c, s, server))
+            results.append(measure_submission(browsers, c, s, server))
+        rounds.append(results)
+    return rounds
 
 
 def has_quiz_pages(browser: Browser) -> bool:
     return browser.post_form("/courses/BENCH01/quiz/start", [])[0] != 404
 
 
-def measure_autosave(browsers: list[Browser], n: int, c: int, s: float, server: subprocess.Popen) -> Result:
-    attempts = {id(browser): open_attempt(browser, "BENCH01") for browser in browsers}
+def measure_autosave(browsers: list[Browser], attempts: dict, n: int, c: int, s: float, server: subprocess.Popen) -> Result:
+    """Autosaves of 30 answers to each learner's open attempt (``attempts`` by browser)."""
     counter = iter(range(1, 10**9))
     base = int(time.time() * 1000)
 
@@ -342,8 +352,10 @@ def measure_autosave(browsers: list[Browser], n: int, c: int, s: float, server: 
 
 
 def measure_submission(browsers: list[Browser], c: int, s: float, server: subprocess.Popen) -> Result:
+    """Submissions of attempts opened beforehand (untimed): one per learner and bench course
+    but BENCH01 (the autosave's); a round's submitted attempts leave room for the next's."""
     jobs = []
-    for n in range(2, BENCH_COURSES + 1):  # BENCH01's attempts were used by the autosave
+    for n in range(2, BENCH_COURSES + 1):
         for browser in browsers:
             jobs.append((browser, *open_attempt(browser, f"BENCH{n:02d}")))
 
@@ -355,14 +367,27 @@ def measure_submission(browsers: list[Browser], c: int, s: float, server: subpro
     return measure("quiz submission (30 questions)", jobs, submit, c, s, server)
 
 
-def print_table(results: list[Result]) -> None:
-    floor, floor_cpu = results[0].rps, results[0].cpu_ms
-    print(f"\n{'scenario':<34} {'requests':>8} {'errors':>6} {'req/s':>8} {'p95 ms':>8} {'vs floor':>9}"
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def print_table(rounds: list[list[Result]]) -> None:
+    """One line per scenario: medians over the rounds, each round against its own floor."""
+    print(f"\n{len(rounds)} round(s); req/s, CPU ms and both 'vs floor' are medians over the rounds, p95 over all requests")
+    print(f"{'scenario':<34} {'requests':>8} {'errors':>6} {'req/s':>8} {'p95 ms':>8} {'vs floor':>9}"
           f" {'CPU ms':>7} {'vs floor':>9}")
-    for result in results:
-        cpu_share = f"{100 * floor_cpu / result.cpu_ms:>8.0f}%" if result.cpu_ms else f"{'n/a':>9}"
-        print(f"{result.name:<34} {len(result.latencies):>8} {result.errors:>6} {result.rps:>8.1f} "
-              f"{result.p95_ms:>8.1f} {100 * result.rps / floor:>8.0f}% {result.cpu_ms:>7.2f} {cpu_share}")
+    for index, first in enumerate(rounds[0]):
+        runs = [results[index] for results in rounds]
+        floors = [results[0] for results in rounds]
+        latencies = Result(first.name, [latency for run in runs for latency in run.latencies])
+        share = _median([100 * run.rps / floor.rps for run, floor in zip(runs, floors)])
+        cpu_share = [100 * floor.cpu_ms / run.cpu_ms for run, floor in zip(runs, floors) if run.cpu_ms]
+        cpu_column = f"{_median(cpu_share):>8.0f}%" if cpu_share else f"{'n/a':>9}"
+        print(f"{first.name:<34} {len(latencies.latencies):>8} {sum(run.errors for run in runs):>6} "
+              f"{_median([run.rps for run in runs]):>8.1f} {latencies.p95_ms:>8.1f} {share:>8.0f}% "
+              f"{_median([run.cpu_ms for run in runs]):>7.2f} {cpu_column}")
     print("\nCPU ms: the server's CPU time per request; its 'vs floor' is the floor's CPU time over the")
     print("scenario's, the share of the floor's throughput the scenario would reach with the CPU to itself.")
     print("\nTargets: lesson page >= 50% of the floor, submission >= 25%.")
