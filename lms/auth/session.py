@@ -142,9 +142,5 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
-    # Flask-Login's session protection only marks a session "not fresh" when the browser's
-    # address or agent changes, and no page here asks for a fresh login; it would hash both on
-    # every request and carry the hash in the cookie. Sessions end instead with the user's
-    # session token (logout everywhere, password change) and the idle and absolute timeouts.
-    login_manager.session_protection = None
+    login_manager.session_protection = "basic"
     app.before_request(enforce_timeouts)
