@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from lms.auth.models import User
 from lms.certificates.models import Certificate
@@ -41,24 +41,29 @@ def owed_completions():
     )
 
 
+# The learner's dashboard runs these two on every visit: built once (building a statement costs
+# about as much as running one this small).
+_PROGRAMME_CERTIFICATES = (
+    select(Certificate)
+    .where(Certificate.user_id == bindparam("user_id"), Certificate.programme_code.is_not(None), Certificate.status == "valid")
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
+_VALID_COURSE_CERTIFICATES = select(Certificate.course_id, Certificate.id).where(
+    Certificate.user_id == bindparam("user_id"), Certificate.course_id.in_(bindparam("course_ids", expanding=True)),
+    Certificate.status == "valid",
+)
+
+
 def programme_certificates(user_id: int) -> list[Certificate]:
     """The valid programme certificates of a holder, latest first (the learner's dashboard)."""
-    return list(db.session.scalars(
-        select(Certificate)
-        .where(Certificate.user_id == user_id, Certificate.programme_code.is_not(None), Certificate.status == "valid")
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    ))
+    return list(db.session.scalars(_PROGRAMME_CERTIFICATES, {"user_id": user_id}))
 
 
 def valid_course_certificate_ids(user_id: int, course_ids: list[int]) -> dict[int, int]:
     """Course id -> id of the holder's valid certificate for it, among ``course_ids``."""
     if not course_ids:
         return {}
-    rows = db.session.execute(
-        select(Certificate.course_id, Certificate.id)
-        .where(Certificate.user_id == user_id, Certificate.course_id.in_(course_ids), Certificate.status == "valid")
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_VALID_COURSE_CERTIFICATES, {"user_id": user_id, "course_ids": course_ids}).all())
 
 
 def gives_certificate(course: Course) -> bool:

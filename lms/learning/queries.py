@@ -171,8 +171,14 @@ def lesson_page(user, code: str, slug: str) -> LessonPage | None:
     return LessonPage(course, lesson, body, progress) if lesson else None
 
 
+_BY_COURSE = {
+    model: select(model).where(model.user_id == bindparam("user_id"), model.course_id.in_(bindparam("course_ids", expanding=True)))
+    for model in (Enrollment, CourseCompletion)
+}
+
+
 def _by_course(model, user, course_ids: list[int]) -> dict:
-    rows = db.session.scalars(select(model).where(model.user_id == user.id, model.course_id.in_(course_ids)))
+    rows = db.session.scalars(_BY_COURSE[model], {"user_id": user.id, "course_ids": course_ids})
     return {row.course_id: row for row in rows}
 
 
@@ -212,6 +218,20 @@ def published_courses() -> list[Course]:
     return list(db.session.scalars(_PUBLISHED_COURSES))
 
 
+# The dashboard's own reads, built once (it runs them on every visit).
+_COMPLETED = (
+    select(CourseCompletion).where(CourseCompletion.user_id == bindparam("user_id"))
+    .order_by(CourseCompletion.completed_at.desc())
+)
+_ENROLLED = (
+    select(Course, Enrollment)
+    .options(load_only(Course.code, Course.title, Course.status))
+    .join(Enrollment, Enrollment.course_id == Course.id)
+    .where(Enrollment.user_id == bindparam("user_id"), Course.status == "published")
+    .order_by(Enrollment.enrolled_at.desc())
+)
+
+
 @dataclass(frozen=True)
 class RequiredTraining:
     """A course that a training target requires of the learner, by ``deadline``."""
@@ -240,18 +260,8 @@ def dashboard(user) -> Dashboard:
     number of courses: the progress of every listed course is read at once.
     """
     required = [(course, deadline) for course, deadline in required_for(user) if course.status == "published"]
-    completed = list(
-        db.session.scalars(
-            select(CourseCompletion).where(CourseCompletion.user_id == user.id).order_by(CourseCompletion.completed_at.desc())
-        )
-    )
-    enrolled = db.session.execute(
-        select(Course, Enrollment)
-        .options(load_only(Course.code, Course.title, Course.status))
-        .join(Enrollment, Enrollment.course_id == Course.id)
-        .where(Enrollment.user_id == user.id, Course.status == "published")
-        .order_by(Enrollment.enrolled_at.desc())
-    ).all()
+    completed = list(db.session.scalars(_COMPLETED, {"user_id": user.id}))
+    enrolled = db.session.execute(_ENROLLED, {"user_id": user.id}).all()
     completions = {completion.course_id: completion for completion in completed}
     enrollments = {enrollment.course_id: enrollment for _course, enrollment in enrolled}
     shown = {course.id for course, _deadline in required} | completions.keys()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Course, Question
@@ -38,15 +38,26 @@ def gradable_types() -> list[str]:
     return [name for name, qtype in QUESTION_TYPES.items() if qtype.graded]
 
 
+# The course page runs these on every visit: built once (building a statement costs about as
+# much as running one this small). The question types are bound per call: the registry may grow.
+_HAS_QUIZ = (
+    select(Question.id)
+    .where(Question.course_id == bindparam("course_id"), Question.retired.is_(False),
+           Question.qtype.in_(bindparam("qtypes", expanding=True)))
+    .limit(1)
+)
+_USER_ATTEMPTS = (
+    select(Attempt).where(Attempt.user_id == bindparam("user_id"), Attempt.course_id == bindparam("course_id"))
+    .order_by(Attempt.number)
+)
+
+
 def course_has_quiz(course: Course) -> bool:
     """Whether the course has a final quiz: at least one active gradable question.
 
     :param course: the course
     """
-    stmt = select(Question.id).where(
-        Question.course_id == course.id, Question.retired.is_(False), Question.qtype.in_(gradable_types())
-    )
-    return db.session.scalar(stmt.limit(1)) is not None
+    return db.session.scalar(_HAS_QUIZ, {"course_id": course.id, "qtypes": gradable_types()}) is not None
 
 
 def user_attempts(user, course: Course) -> list[Attempt]:
@@ -55,8 +66,7 @@ def user_attempts(user, course: Course) -> list[Attempt]:
     :param user: the learner
     :param course: the course
     """
-    stmt = select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id)
-    return list(db.session.scalars(stmt.order_by(Attempt.number)))
+    return list(db.session.scalars(_USER_ATTEMPTS, {"user_id": user.id, "course_id": course.id}))
 
 
 def counted_score(attempts: list[Attempt], grading: str) -> float | None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Integer, bindparam, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import contains_eager, load_only
 
 from lms.auth.models import User
@@ -297,19 +297,23 @@ def dashboard_cards(viewer) -> list[DashboardCard]:
     return cards
 
 
+# Built once: the learner's dashboard runs it on every visit.
+_REQUIRED_FOR = (
+    select(Course, func.min(TrainingTarget.deadline))
+    .options(load_only(Course.code, Course.title, Course.status))
+    .join(target_courses, target_courses.c.course_id == Course.id)
+    .join(TrainingTarget, TrainingTarget.id == target_courses.c.target_id)
+    .join(TargetMember, TargetMember.target_id == TrainingTarget.id)
+    .where(TargetMember.user_id == bindparam("user_id"), TargetMember.left_on.is_(None), TrainingTarget.active)
+    .group_by(Course.id)
+)
+
+
 def required_for(user) -> list[tuple[Course, date]]:
     """Courses that active targets require of ``user``, each with its earliest deadline, by deadline.
 
     The courses come with what the learner's dashboard lists of them; the rest (their JSON
     settings, most of the cost) loads on first use.
     """
-    stmt = (
-        select(Course, func.min(TrainingTarget.deadline))
-        .options(load_only(Course.code, Course.title, Course.status))
-        .join(target_courses, target_courses.c.course_id == Course.id)
-        .join(TrainingTarget, TrainingTarget.id == target_courses.c.target_id)
-        .join(TargetMember, TargetMember.target_id == TrainingTarget.id)
-        .where(TargetMember.user_id == user.id, TargetMember.left_on.is_(None), TrainingTarget.active)
-        .group_by(Course.id)
-    )
-    return sorted(((course, deadline) for course, deadline in db.session.execute(stmt)), key=lambda r: (r[1], r[0].code))
+    rows = db.session.execute(_REQUIRED_FOR, {"user_id": user.id})
+    return sorted(((course, deadline) for course, deadline in rows), key=lambda r: (r[1], r[0].code))
