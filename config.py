@@ -51,7 +51,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'lms.db'}"
     # JSON columns through orjson (an attempt's 30 frozen questions are read and written on every
     # save and submission: 2 to 7 times faster than the json module), Vietnamese kept as UTF-8.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "json_serializer": json_text, "json_deserializer": json_value}
+    # The pool's pre-ping is decided by create_app from the database: on for a server, off for SQLite.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"json_serializer": json_text, "json_deserializer": json_value}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("LMS_SQLITE_BUSY_TIMEOUT_MS", "30000"))
     STORAGE_DIR = os.environ.get("LMS_STORAGE_DIR") or str(INSTANCE_DIR / "storage")
     REDIS_URL = os.environ.get("REDIS_URL")

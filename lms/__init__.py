@@ -42,11 +42,10 @@ def _load_config(app: Flask, config) -> None:
         app.config.from_object(config or config_from_env())
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = dev_secret_key()
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # The pre-ping finds connections a database server dropped; a SQLite file has no server,
-        # and the ping would cost every request a "SELECT 1".
-        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
+    # The pre-ping finds connections a database server dropped (a restart, an idle timeout); a
+    # SQLite file has no server, and there the ping would cost every request a "SELECT 1".
+    server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": server, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
 
 def _init_extensions(app: Flask) -> None:
