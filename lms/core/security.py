@@ -36,14 +36,15 @@ def _fixed_headers(config) -> tuple[tuple[str, str], ...]:
 
 
 def register(app: Flask) -> None:
-    fixed_headers = _fixed_headers(app.config)
+    # With their lower-case names, for the test against the view's own headers.
+    fixed_headers = tuple((name.lower(), name, value) for name, value in _fixed_headers(app.config))
 
     def add_security_headers(response: Response) -> Response:
         """Set the security headers on every response, unless the view set its own; logged-in pages are never cached."""
         headers = response.headers
         present = {name.lower() for name in headers.keys()}  # one pass, not one per header
-        for name, value in fixed_headers:
-            if name.lower() not in present:
+        for key, name, value in fixed_headers:
+            if key not in present:
                 headers.add(name, value)
         # is_anonymous reads no column: after a view's commit the user is expired, and asking
         # is_authenticated (its ``active``) would load it again. A user not loaded yet is loaded
