@@ -54,8 +54,10 @@ def template_gettext():
     def gettext(eval_ctx, string: str, **variables) -> str:
         nonlocal catalogue
         key = (locale, eval_ctx.autoescape, string)
-        if not variables and key in _constant_texts:
-            return _constant_texts[key]
+        if not variables:
+            text = _constant_texts.get(key)
+            if text is not None:
+                return text
         if catalogue is None:
             catalogue = get_translations()
         text = catalogue.ugettext(string)
