@@ -378,9 +378,9 @@ def print_table(rounds: list[list[Result]]) -> None:
     print(f"\n{len(rounds)} round(s); req/s, CPU ms and both 'vs floor' are medians over the rounds, p95 over all requests")
     print(f"{'scenario':<34} {'requests':>8} {'errors':>6} {'req/s':>8} {'p95 ms':>8} {'vs floor':>9}"
           f" {'CPU ms':>7} {'vs floor':>9}")
+    floors = [results[0] for results in rounds]
     for index, first in enumerate(rounds[0]):
         runs = [results[index] for results in rounds]
-        floors = [results[0] for results in rounds]
         latencies = Result(first.name, [latency for run in runs for latency in run.latencies])
         share = _median([100 * run.rps / floor.rps for run, floor in zip(runs, floors)])
         cpu_share = [100 * floor.cpu_ms / run.cpu_ms for run, floor in zip(runs, floors) if run.cpu_ms]
